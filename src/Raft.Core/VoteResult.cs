@@ -1,0 +1,9 @@
+namespace Raft.Core;
+
+/// <summary>The state of an election as seen by a candidate.</summary>
+public enum VoteResult
+{
+    Pending,
+    Won,
+    Lost,
+}
