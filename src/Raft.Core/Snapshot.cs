@@ -1,12 +1,14 @@
+using Raft.Core.Storage;
+
 namespace Raft.Core;
 
 /// <summary>
-/// A state machine image at <see cref="SnapshotMetadata.Index"/>. The core never reads <see cref="Data"/>:
-/// it only passes it between the store and the driver, so a store may keep snapshots on disk and stream them.
+/// A state machine image at <see cref="SnapshotMetadata.Index"/>. The core never reads <see cref="Source"/>: it only passes
+/// it between the store, the transport and the driver, so a snapshot larger than memory can live on disk and be streamed.
 /// </summary>
-public sealed record Snapshot(SnapshotMetadata Metadata, ReadOnlyMemory<byte> Data)
+public sealed record Snapshot(SnapshotMetadata Metadata, ISnapshotSource Source)
 {
-    public static Snapshot Empty { get; } = new(SnapshotMetadata.Empty, ReadOnlyMemory<byte>.Empty);
+    public static Snapshot Empty { get; } = new(SnapshotMetadata.Empty, MemorySnapshotSource.Empty);
 
     public bool IsEmpty => Metadata.Index == 0;
 }
