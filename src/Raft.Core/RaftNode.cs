@@ -666,7 +666,8 @@ public class RaftNode
 
                 if (pr.Match < log.LastIndex)
                 {
-                    SendAppend(message.From, pr, sendIfEmpty: false);
+                    // Even when every entry is already in flight: if they were lost, the follower rejects this and we probe.
+                    SendAppend(message.From, pr, sendIfEmpty: true);
                 }
 
                 if (response.ReadRound > pr.AckedReadRound)
@@ -727,14 +728,18 @@ public class RaftNode
 
         if (MaybeCommit())
         {
+            // The broadcast of the new commit index in the next Ready also sends this member what it lacks.
             return;
         }
 
-        if (wasPaused || pr.State == ProgressState.Replicate)
+        // A member that was paused may have missed the latest commit index: tell it even if there is nothing new to send.
+        if (wasPaused)
         {
-            while (SendAppend(response.From, pr, sendIfEmpty: false) && pr.State == ProgressState.Replicate)
-            {
-            }
+            SendAppend(response.From, pr, sendIfEmpty: true);
+        }
+
+        while (pr.State == ProgressState.Replicate && SendAppend(response.From, pr, sendIfEmpty: false))
+        {
         }
     }
 
@@ -960,7 +965,9 @@ public class RaftNode
         }
 
         // An entry of the new term lets the leader commit everything before it (section 5.4.2) and serve reads.
-        log.Append(new LogEntry(lastIndex + 1, Term, EntryType.Noop, default));
+        var noop = new LogEntry(lastIndex + 1, Term, EntryType.Noop, default);
+        log.Append(noop);
+        uncommittedBytes = noop.Size;
         broadcastRequested = true;
     }
 

@@ -1,0 +1,4 @@
+namespace Raft.Simulation.Tests;
+
+/// <summary>A broken invariant, found by the simulator.</summary>
+public sealed class SimulationFailure(string message) : Exception(message);
