@@ -26,6 +26,9 @@ internal sealed class Progress(int maxInflightMessages, long maxInflightBytes)
     /// <summary>Highest heartbeat round the member has acknowledged in this term (ReadIndex confirmation).</summary>
     public ulong AckedReadRound { get; set; }
 
+    /// <summary>The commit index carried by the last AppendEntries sent to the member.</summary>
+    public ulong SentCommit { get; set; }
+
     public Inflights Inflights { get; } = new(maxInflightMessages, maxInflightBytes);
 
     public bool IsPaused => State switch
@@ -41,6 +44,7 @@ internal sealed class Progress(int maxInflightMessages, long maxInflightBytes)
         Next = State == ProgressState.Snapshot ? Math.Max(Match + 1, PendingSnapshot + 1) : Match + 1;
         State = ProgressState.Probe;
         ProbeSent = false;
+        SentCommit = 0;
         PendingSnapshot = 0;
         Inflights.Reset();
     }

@@ -17,6 +17,11 @@ internal sealed class RaftLog
     // Index of unstable[0]; everything below it is in the store (or covered by the pending snapshot).
     private ulong unstableOffset;
 
+    // The last array handed out by Entries() and the range it was asked for; dropped when entries are replaced.
+    private LogEntry[] slice = [];
+    private ulong sliceFrom;
+    private ulong sliceTo;
+
     public RaftLog(ILogStore store)
     {
         this.store = store;
@@ -138,6 +143,7 @@ internal sealed class RaftLog
     public void TruncateAndAppend(ReadOnlySpan<LogEntry> entries)
     {
         var after = entries[0].Index;
+        slice = [];
         if (after <= Committed)
         {
             throw new InvalidOperationException($"Refusing to replace committed entry {after} (commit index {Committed}).");
@@ -158,22 +164,60 @@ internal sealed class RaftLog
         unstable.AddRange(entries);
     }
 
-    /// <summary>Entries in [from, to) up to about maxBytes (at least one), from the store and the unstable part.</summary>
+    /// <summary>
+    /// Entries in [from, to) up to about maxBytes (at least one), from the store and the unstable part. The array may be
+    /// shared with an earlier caller that asked for the same range (followers at the same point get the same array): callers
+    /// must not modify it.
+    /// </summary>
     public LogEntry[] Entries(ulong from, ulong to, long maxBytes)
     {
-        scratch.Clear();
         if (from >= to)
         {
             return [];
         }
 
-        if (from < unstableOffset)
+        if (from == sliceFrom && to == sliceTo && slice.Length > 0)
         {
-            store.GetEntries(from, Math.Min(to, unstableOffset), maxBytes, scratch);
-            if (scratch.Count < (int)(Math.Min(to, unstableOffset) - from))
+            return slice;
+        }
+
+        LogEntry[] result;
+        if (from >= unstableOffset)
+        {
+            var span = CollectionsMarshal.AsSpan(unstable).Slice((int)(from - unstableOffset), (int)(to - from));
+            result = span[..CountWithin(span, maxBytes)].ToArray();
+        }
+        else
+        {
+            result = EntriesFromStore(from, to, maxBytes);
+        }
+
+        (slice, sliceFrom, sliceTo) = (result, from, to);
+        return result;
+    }
+
+    private static int CountWithin(ReadOnlySpan<LogEntry> entries, long maxBytes)
+    {
+        long bytes = 0;
+        for (var i = 0; i < entries.Length; i++)
+        {
+            bytes += entries[i].Size;
+            if (bytes > maxBytes && i > 0)
             {
-                return [.. scratch];
+                return i;
             }
+        }
+
+        return entries.Length;
+    }
+
+    private LogEntry[] EntriesFromStore(ulong from, ulong to, long maxBytes)
+    {
+        scratch.Clear();
+        store.GetEntries(from, Math.Min(to, unstableOffset), maxBytes, scratch);
+        if (scratch.Count < (int)(Math.Min(to, unstableOffset) - from))
+        {
+            return [.. scratch];
         }
 
         long bytes = 0;
@@ -216,9 +260,10 @@ internal sealed class RaftLog
             }
         }
 
-        for (var index = Math.Max(from, unstableOffset); index < to; index++)
+        var start = Math.Max(from, unstableOffset);
+        if (start < to)
         {
-            into.Add(unstable[(int)(index - unstableOffset)]);
+            into.AddRange(CollectionsMarshal.AsSpan(unstable).Slice((int)(start - unstableOffset), (int)(to - start)));
         }
     }
 
@@ -263,6 +308,7 @@ internal sealed class RaftLog
     /// <summary>Starts over from a snapshot received from the leader; the driver persists and installs it.</summary>
     public void Restore(Snapshot snapshot)
     {
+        slice = [];
         PendingSnapshot = snapshot;
         unstable.Clear();
         unstableOffset = snapshot.Metadata.Index + 1;

@@ -774,7 +774,9 @@ public class RaftNode
         {
             if (id != Id)
             {
-                SendAppend(id, pr, sendIfEmpty: true);
+                // An empty AppendEntries to a replicating member only carries the commit index: skip it if that was already sent.
+                var commitSent = pr.State == ProgressState.Replicate && pr.SentCommit >= Math.Min(log.Committed, pr.Next - 1);
+                SendAppend(id, pr, sendIfEmpty: !commitSent);
                 while (pr.State == ProgressState.Replicate && SendAppend(id, pr, sendIfEmpty: false))
                 {
                 }
@@ -819,6 +821,7 @@ public class RaftNode
         }
 
         Send(new AppendEntries(Id, to, Term, prevIndex, prevTerm, entries, log.Committed));
+        pr.SentCommit = log.Committed;
         if (entries.Length > 0)
         {
             var last = entries[^1].Index;

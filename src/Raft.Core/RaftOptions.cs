@@ -30,8 +30,8 @@ public sealed class RaftOptions
     /// <summary>Most bytes in flight to one follower.</summary>
     public long MaxInflightBytes { get; init; } = 32L << 20;
 
-    /// <summary>Largest payload of one AppendEntries (at least one entry is always sent).</summary>
-    public long MaxAppendEntriesBytes { get; init; } = 1L << 20;
+    /// <summary>Largest payload of one AppendEntries (at least one entry is always sent). Small enough that the entry array stays off the large-object heap.</summary>
+    public long MaxAppendEntriesBytes { get; init; } = 128L << 10;
 
     /// <summary>Most bytes of committed entries handed out in one <see cref="Ready"/>.</summary>
     public long MaxCommittedBytesPerReady { get; init; } = 64L << 20;

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Raft.Core.Storage;
 
 /// <summary>
@@ -40,19 +42,21 @@ public sealed class MemoryLogStore : ILogStore
             throw new ArgumentOutOfRangeException(nameof(fromIndex), $"[{fromIndex}, {toIndex}) is outside [{FirstIndex}, {LastIndex + 1}).");
         }
 
-        var offset = entries[0].Index;
+        var range = CollectionsMarshal.AsSpan(entries).Slice((int)(fromIndex - entries[0].Index), (int)(toIndex - fromIndex));
         long bytes = 0;
-        for (var index = fromIndex; index < toIndex; index++)
+        var count = 0;
+        while (count < range.Length)
         {
-            var entry = entries[(int)(index - offset)];
-            bytes += entry.Size;
-            if (bytes > maxBytes && index > fromIndex)
+            bytes += range[count].Size;
+            if (bytes > maxBytes && count > 0)
             {
                 break;
             }
 
-            into.Add(entry);
+            count++;
         }
+
+        into.AddRange(range[..count]);
     }
 
     public Snapshot GetSnapshot() => snapshot;
@@ -69,10 +73,7 @@ public sealed class MemoryLogStore : ILogStore
 
             var keep = (int)(first - entries[0].Index);
             entries.RemoveRange(keep, entries.Count - keep);
-            foreach (var entry in newEntries)
-            {
-                entries.Add(entry);
-            }
+            entries.AddRange(newEntries);
         }
 
         if (hardState is { } state)
