@@ -90,7 +90,7 @@ public sealed class MemoryLogStore : ILogStore
     public void InstallSnapshot(Snapshot newSnapshot)
     {
         ArgumentNullException.ThrowIfNull(newSnapshot);
-        snapshot = newSnapshot;
+        snapshot = Keep(newSnapshot);
         entries.Clear();
         entries.Add(new LogEntry(newSnapshot.Metadata.Index, newSnapshot.Metadata.Term, EntryType.Noop, default));
         if (HardState.Commit < newSnapshot.Metadata.Index)
@@ -112,7 +112,21 @@ public sealed class MemoryLogStore : ILogStore
             throw new ArgumentOutOfRangeException(nameof(newSnapshot), "A local snapshot cannot be ahead of the log.");
         }
 
-        snapshot = newSnapshot;
+        snapshot = Keep(newSnapshot);
+    }
+
+    /// <summary>This store owns what it saved: a snapshot whose data lives elsewhere (a file the caller may delete) is copied in.</summary>
+    private static Snapshot Keep(Snapshot snapshot)
+    {
+        if (snapshot.Source is MemorySnapshotSource)
+        {
+            return snapshot;
+        }
+
+        using var data = snapshot.Source.OpenRead();
+        using var copy = new MemoryStream();
+        data.CopyTo(copy);
+        return snapshot with { Source = new MemorySnapshotSource(copy.ToArray()) };
     }
 
     public void Compact(ulong index)

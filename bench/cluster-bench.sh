@@ -1,0 +1,274 @@
+#!/usr/bin/env bash
+# Cluster benchmark: our 3-node cluster against a 3-node etcd, the same closed-loop load, in one run, on 127.0.0.1.
+#
+#   bench/cluster-bench.sh                      writes at 1, 16, 64, 256 clients and linearizable reads at 64, 10 s each
+#                                               after 2 s of warm-up, ours then etcd; prints the table and writes it to
+#                                               bench/results/cluster-<date>.md
+# Settings (environment variables):
+#   DURATION=10 WARMUP=2        measured seconds and warm-up seconds per workload
+#   PRIME=15                    seconds of unmeasured 64-client writes right after each cluster starts (both systems):
+#                               our server JIT-compiles its hot paths in its first ~20 s, which would otherwise be
+#                               charged to the first workload
+#   ROUNDS=1                    repeat the whole sequence (ours, then etcd) this many times; the table shows medians
+#   WRITE_CLIENTS="1 16 64 256" READ_CLIENTS="64"   the workloads
+#   SYSTEMS="raft etcd"         which systems to run (e.g. SYSTEMS=raft for a quick look at ours alone)
+#   BASELINE=dir                another build of raft-server (a directory holding raft-server.dll, e.g. of an older
+#                               commit) to run as a third system, "baseline", with the same workloads: before/after
+#                               figures from the same run
+#   SERVER_ENV="..."            extra environment for our server processes, e.g. "DOTNET_gcServer=0"
+#   NO_BUILD=1                  skip the Release build
+#   OUT=path.md                 where to write the table (default bench/results/cluster-<date>.md)
+#
+# Both clusters keep their defaults with fsync on. Every process started here is stopped by its pid on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-2}
+PRIME=${PRIME:-15}
+ROUNDS=${ROUNDS:-1}
+WRITE_CLIENTS=${WRITE_CLIENTS:-"1 16 64 256"}
+READ_CLIENTS=${READ_CLIENTS:-"64"}
+SYSTEMS=${SYSTEMS:-"raft etcd"}
+BASELINE=${BASELINE:-}
+if [ -n "$BASELINE" ] && [[ " $SYSTEMS " != *" baseline "* ]]; then SYSTEMS="$SYSTEMS baseline"; fi
+SERVER_ENV=${SERVER_ENV:-}
+stamp=$(date -u +%Y%m%d-%H%M%S)
+OUT=${OUT:-$repo/bench/results/cluster-$stamp.md}
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/cluster-bench.XXXXXX")
+# The servers and the generator run from private copies of the build (a rebuild of the work tree during the run must not
+# swap files under running processes), in an empty working directory.
+server=$work/bin/raft-server/raft-server.dll
+loadgen=$work/bin/raft-loadgen/raft-loadgen.dll
+mkdir -p "$work/run"
+results=$work/results
+mkdir -p "$results"
+started_pids=()
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+stop_pids() {
+  local pid
+  for pid in "$@"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "$@"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+}
+
+cleanup() {
+  local status=$?
+  if [ ${#started_pids[@]} -gt 0 ]; then stop_pids "${started_pids[@]}"; fi
+  if [ "$status" -ne 0 ]; then
+    log "failed (exit $status); server logs kept in $work"
+  else
+    rm -rf "$work"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+require_ports() {
+  local port
+  for port in "$@"; do
+    port_free "$port" || { log "port $port on 127.0.0.1 is in use; stop whatever listens there first"; exit 1; }
+  done
+}
+
+# --- prerequisites ---------------------------------------------------------------------------------------------------
+if [[ " $SYSTEMS " == *" etcd "* ]] && ! command -v etcd >/dev/null 2>&1; then
+  log "installing etcd-server (Debian package)"
+  if ! apt-get install -y etcd-server >/dev/null 2>&1; then
+    apt-get update >/dev/null && apt-get install -y etcd-server >/dev/null
+  fi
+fi
+if [ -z "${NO_BUILD:-}" ]; then
+  log "building Release"
+  dotnet build -c Release src/Raft.Server -v q -nologo >/dev/null
+  dotnet build -c Release bench/Raft.LoadGenerator -v q -nologo >/dev/null
+fi
+mkdir -p "$work/bin"
+cp -r src/Raft.Server/bin/Release/net10.0 "$work/bin/raft-server"
+cp -r bench/Raft.LoadGenerator/bin/Release/net10.0 "$work/bin/raft-loadgen"
+if [ -n "$BASELINE" ]; then
+  [ -f "$BASELINE/raft-server.dll" ] || { log "BASELINE=$BASELINE holds no raft-server.dll"; exit 1; }
+  cp -r "$BASELINE" "$work/bin/raft-baseline"
+fi
+
+loadgen() { dotnet "$loadgen" "$@"; }
+
+# --- our cluster -----------------------------------------------------------------------------------------------------
+raft_pids=()
+start_raft() { # round label server.dll
+  require_ports 8080 8081 8082 9080 9081 9082
+  local data=$work/$2-$1 binary=$3 i
+  local peers=("node-2:8081,node-3:8082" "node-1:8080,node-3:8082" "node-1:8080,node-2:8081")
+  mkdir -p "$data"
+  raft_pids=()
+  for i in 1 2 3; do
+    # shellcheck disable=SC2086
+    (cd "$work/run" && exec env $SERVER_ENV RAFT_NODE_ID=node-$i RAFT_BIND_ADDRESS=127.0.0.1 RAFT_PORT=$((8079 + i)) \
+      RAFT_PEERS=${peers[$((i - 1))]} RAFT_DATA_DIR="$data/node-$i" dotnet "$binary" >"$data/node-$i.log" 2>&1) &
+    raft_pids+=("$!"); started_pids+=("$!")
+  done
+}
+
+# Prints the leader's URL first, then the others, once all three answer and agree on a leader.
+raft_leader() {
+  local attempt port status leader
+  for attempt in $(seq 1 300); do
+    leader=""
+    for port in 8080 8081 8082; do
+      status=$(curl -fsS --max-time 1 "http://127.0.0.1:$port/status" 2>/dev/null) || { leader=""; break; }
+      local id
+      id=$(sed -n 's/.*"leader_id":"node-\([0-9]\)".*/\1/p' <<<"$status")
+      [ -n "$id" ] || { leader=""; break; }
+      if [ -z "$leader" ]; then leader=$id; elif [ "$leader" != "$id" ]; then leader=""; break; fi
+    done
+    if [ -n "$leader" ]; then
+      local first=$((8079 + leader)) list="http://127.0.0.1:$((8079 + leader))"
+      for port in 8080 8081 8082; do [ "$port" = "$first" ] || list="$list,http://127.0.0.1:$port"; done
+      echo "$list"; return 0
+    fi
+    sleep 0.1
+  done
+  log "our cluster elected no leader; see $work/*/node-*.log"; return 1
+}
+
+# --- etcd ------------------------------------------------------------------------------------------------------------
+etcd_pids=()
+start_etcd() {
+  require_ports 2379 2380 22379 22380 32379 32380
+  local data=$work/etcd-$1 i
+  local cluster="e1=http://127.0.0.1:2380,e2=http://127.0.0.1:22380,e3=http://127.0.0.1:32380"
+  local clients=(2379 22379 32379) peers=(2380 22380 32380)
+  mkdir -p "$data"
+  etcd_pids=()
+  for i in 0 1 2; do
+    (cd "$work/run" && exec etcd --name "e$((i + 1))" --data-dir "$data/e$((i + 1))" \
+      --listen-client-urls "http://127.0.0.1:${clients[$i]}" --advertise-client-urls "http://127.0.0.1:${clients[$i]}" \
+      --listen-peer-urls "http://127.0.0.1:${peers[$i]}" --initial-advertise-peer-urls "http://127.0.0.1:${peers[$i]}" \
+      --initial-cluster "$cluster" --initial-cluster-state new --initial-cluster-token "bench-$$-$1" \
+      --logger zap --log-level warn >"$data/e$((i + 1)).log" 2>&1) &
+    etcd_pids+=("$!"); started_pids+=("$!")
+  done
+}
+
+# Prints the leader's client URL first: the member whose header.member_id equals the "leader" it reports.
+etcd_leader() {
+  local attempt port status member leader first=""
+  for attempt in $(seq 1 300); do
+    first=""
+    for port in 2379 22379 32379; do
+      status=$(curl -fsS --max-time 1 -X POST "http://127.0.0.1:$port/v3/maintenance/status" -d '{}' 2>/dev/null) || continue
+      member=$(sed -n 's/.*"member_id":"\([0-9]*\)".*/\1/p' <<<"$status")
+      leader=$(sed -n 's/.*"leader":"\([0-9]*\)".*/\1/p' <<<"$status")
+      if [ -n "$member" ] && [ "$member" = "$leader" ]; then first=$port; fi
+    done
+    if [ -n "$first" ]; then
+      local list="http://127.0.0.1:$first"
+      for port in 2379 22379 32379; do [ "$port" = "$first" ] || list="$list,http://127.0.0.1:$port"; done
+      echo "$list"; return 0
+    fi
+    sleep 0.1
+  done
+  log "etcd elected no leader; see $work/etcd-*/e*.log"; return 1
+}
+
+# --- workloads -------------------------------------------------------------------------------------------------------
+# The leader is looked up again before every workload: on a busy machine a missed heartbeat can move it, and clients
+# must send to the leader (a follower would forward, which measures something else).
+run_workloads() { # system leader-function pids round label
+  local system=$1 find_leader=$2 pids=$3 round=$4 label=$5 clients file endpoints
+  endpoints=$($find_leader)
+  log "$label: leader ${endpoints%%,*}"
+  if [ "$PRIME" != 0 ]; then
+    log "$system: priming, 64 clients writing for $PRIME s (not measured)"
+    loadgen run --target "$system" --endpoints "$endpoints" --clients 64 --mode write --duration "$PRIME" --warmup 0 --json >/dev/null ||
+      log "$system: priming failed"
+  fi
+  for clients in $WRITE_CLIENTS; do
+    file=$results/$label-write-$clients-r$round.json
+    sleep 1; endpoints=$($find_leader)
+    log "$label: writes, $clients clients, to ${endpoints%%,*}"
+    loadgen run --target "$system" --endpoints "$endpoints" --clients "$clients" --mode write --value-size 100 \
+      --duration "$DURATION" --warmup "$WARMUP" --server-pids "$pids" --label "$label" --json >"$file" || log "$system: write run with $clients clients failed"
+    summarize "$file"
+  done
+  for clients in $READ_CLIENTS; do
+    file=$results/$label-read-$clients-r$round.json
+    sleep 1; endpoints=$($find_leader)
+    log "$label: linearizable reads, $clients clients, to ${endpoints%%,*}"
+    loadgen run --target "$system" --endpoints "$endpoints" --clients "$clients" --mode read --keys 1000 --value-size 100 \
+      --duration "$DURATION" --warmup "$WARMUP" --server-pids "$pids" --label "$label" --json >"$file" || log "$system: read run with $clients clients failed"
+    summarize "$file"
+  done
+}
+
+summarize() {
+  [ -s "$1" ] || return 0
+  local throughput p50 p99 errors cpu
+  throughput=$(sed -n 's/.*"throughput": \([0-9.]*\).*/\1/p' "$1")
+  p50=$(sed -n 's/.*"p50_ms": \([0-9.]*\).*/\1/p' "$1")
+  p99=$(sed -n 's/.*"p99_ms": \([0-9.]*\).*/\1/p' "$1")
+  errors=$(sed -n 's/.*"errors": \([0-9]*\).*/\1/p' "$1")
+  cpu=$(sed -n 's/.*"server_cpu_us_per_op": \([0-9.]*\).*/\1/p' "$1")
+  log "  -> $throughput ops/s, p50 $p50 ms, p99 $p99 ms, $errors errors, server CPU $cpu us/op"
+}
+
+join_pids() { local IFS=,; echo "$*"; }
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+log "fsync floor in $work"
+loadgen fsync --dir "$work" --count 1000 --json >"$work/fsync.json"
+dd_line=$(dd if=/dev/zero of="$work/dd.tmp" bs=4k count=1000 oflag=dsync 2>&1 | tail -n 1); rm -f "$work/dd.tmp"
+log "  $(cat "$work/fsync.json")"
+log "  dd oflag=dsync: $dd_line"
+
+for round in $(seq 1 "$ROUNDS"); do
+  if [[ " $SYSTEMS " == *" raft "* ]]; then
+    log "round $round: starting our 3-node cluster"
+    start_raft "$round" ours "$server"
+    run_workloads raft raft_leader "$(join_pids "${raft_pids[@]}")" "$round" ours
+    stop_pids "${raft_pids[@]}"
+  fi
+  if [[ " $SYSTEMS " == *" baseline "* ]]; then
+    log "round $round: starting the baseline 3-node cluster ($BASELINE)"
+    start_raft "$round" baseline "$work/bin/raft-baseline/raft-server.dll"
+    run_workloads raft raft_leader "$(join_pids "${raft_pids[@]}")" "$round" baseline
+    stop_pids "${raft_pids[@]}"
+  fi
+  if [[ " $SYSTEMS " == *" etcd "* ]]; then
+    log "round $round: starting a 3-node etcd ($(etcd --version | head -n 1))"
+    start_etcd "$round"
+    run_workloads etcd etcd_leader "$(join_pids "${etcd_pids[@]}")" "$round" etcd
+    stop_pids "${etcd_pids[@]}"
+  fi
+done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+mkdir -p "$(dirname "$OUT")"
+{
+  loadgen table --results "$results" --fsync "$work/fsync.json" --title "Cluster vs etcd, $(date -u '+%Y-%m-%d %H:%M') UTC"
+  echo
+  echo "dd if=/dev/zero bs=4k count=1000 oflag=dsync (average): $dd_line"
+  echo
+  echo "Machine: $(nproc) cores, $(uname -r), .NET $(dotnet --version), $(etcd --version 2>/dev/null | head -n 1 || echo 'etcd not run');" \
+    "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes in src');" \
+    "load average before $load_before, after $load_after. DURATION=$DURATION WARMUP=$WARMUP PRIME=$PRIME ROUNDS=$ROUNDS."
+  echo
+  echo "<details><summary>Raw results</summary>"
+  echo
+  echo '```'
+  for f in "$results"/*.json; do echo "$(basename "$f"): $(tr -d '\n ' <"$f")"; done
+  echo '```'
+  echo
+  echo "</details>"
+} >"$OUT"
+cat "$OUT"
+log "written to $OUT"

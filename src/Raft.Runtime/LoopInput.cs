@@ -1,0 +1,20 @@
+using Raft.Core.Messages;
+
+namespace Raft.Runtime;
+
+/// <summary>Everything the loop that owns the core can be asked to do.</summary>
+internal abstract record LoopInput
+{
+    public sealed record Tick : LoopInput
+    {
+        public static Tick Instance { get; } = new();
+    }
+
+    public sealed record Peer(Message Message) : LoopInput;
+
+    public sealed record Propose(PendingWrite Write) : LoopInput;
+
+    public sealed record Read(PendingRead PendingRead) : LoopInput;
+
+    public sealed record SnapshotTaken(ulong Index, ulong Term, string Path) : LoopInput;
+}

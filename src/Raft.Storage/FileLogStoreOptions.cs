@@ -1,0 +1,57 @@
+using Raft.Storage.IO;
+
+namespace Raft.Storage;
+
+/// <summary>How a <see cref="FileLogStore"/> is opened. Only <see cref="ClusterId"/> is required; the defaults suit production.</summary>
+public sealed record FileLogStoreOptions
+{
+    /// <summary>The cluster this node's data belongs to: recorded when the directory is created, and checked on every open.</summary>
+    public required string ClusterId { get; init; }
+
+    /// <summary>Where files live: real files by default; a <see cref="Testing.FaultInjectingFileSystem"/> in crash tests and simulation.</summary>
+    public IFileSystem FileSystem { get; init; } = PhysicalFileSystem.Instance;
+
+    /// <summary>Create the directory layout when the directory is missing or empty. False for a node that must find its existing data.</summary>
+    public bool CreateIfMissing { get; init; } = true;
+
+    /// <summary>Size at which the log moves on to a new segment file; whole segments are what compaction deletes.</summary>
+    public long SegmentSize { get; init; } = 64L << 20;
+
+    /// <summary>
+    /// Zero-fill each segment file to <see cref="SegmentSize"/> before use, so that appends overwrite allocated blocks and
+    /// each fsync writes no file-system metadata (much faster on ext4). Costs one segment of disk space ahead.
+    /// </summary>
+    public bool PreallocateSegments { get; init; } = true;
+
+    /// <summary>Preallocate the next segment on a background thread; false does it on the append that needs it (deterministic, for simulation).</summary>
+    public bool PrepareSegmentsInBackground { get; init; } = true;
+
+    /// <summary>Memory for recent entries served without reading the disk.</summary>
+    public long EntryCacheSize { get; init; } = 64L << 20;
+
+    /// <summary>Snapshot files kept (the newest ones); at least 1.</summary>
+    public int SnapshotsToKeep { get; init; } = 2;
+
+    /// <summary>Read the latest snapshot once on open to check its checksum, so that damage stops the node at start.</summary>
+    public bool VerifySnapshotOnOpen { get; init; } = true;
+
+    /// <summary>
+    /// UNSAFE: never fsync. A crash can then lose acknowledged writes, which breaks Raft's safety (a node can forget a vote
+    /// or entries it acknowledged). Only for tests and benchmarks that measure something else; never in production.
+    /// </summary>
+    public bool UnsafeNoFsync { get; init; }
+
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ClusterId) || ClusterId.Length > 256 || ClusterId.Any(char.IsControl) || ClusterId != ClusterId.Trim())
+        {
+            throw new ArgumentException("The cluster id must be 1-256 printable characters without surrounding spaces.", nameof(ClusterId));
+        }
+
+        ArgumentNullException.ThrowIfNull(FileSystem);
+        ArgumentOutOfRangeException.ThrowIfLessThan(SegmentSize, 4096L, nameof(SegmentSize));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(SegmentSize, 1L << 30, nameof(SegmentSize));
+        ArgumentOutOfRangeException.ThrowIfNegative(EntryCacheSize, nameof(EntryCacheSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(SnapshotsToKeep, 1, nameof(SnapshotsToKeep));
+    }
+}

@@ -1,0 +1,17 @@
+namespace Raft.Storage.Wal;
+
+/// <summary>What a write-ahead-log record holds. The values are part of the on-disk format.</summary>
+internal enum WalRecordKind : byte
+{
+    /// <summary>First record of every segment: the header's index field holds the segment's sequence number.</summary>
+    SegmentStart = 1,
+
+    /// <summary>A log entry: index, term, entry type and payload.</summary>
+    Entry = 2,
+
+    /// <summary>The hard state (term, vote, commit) as a 24-byte payload; the last one in the log is in force.</summary>
+    HardState = 3,
+
+    /// <summary>The log was replaced by the snapshot whose index and term the header carries (InstallSnapshot).</summary>
+    SnapshotInstalled = 4,
+}
