@@ -246,7 +246,7 @@ public sealed class ClusterSimulation
 
             foreach (var message in ready.Messages)
             {
-                network.Add(message);
+                network.Add(message is InstallSnapshot install ? Detach(install) : message);
             }
 
             if (CrashesAtThisPoint(node))
@@ -281,6 +281,20 @@ public sealed class ClusterSimulation
             ServeReads(node);
             MaybeSnapshot(node);
         }
+    }
+
+    /// <summary>A snapshot travels as bytes, as the transport streams it when sending: the sender's file may be gone on arrival.</summary>
+    private static InstallSnapshot Detach(InstallSnapshot install)
+    {
+        if (install.Snapshot.Source is MemorySnapshotSource)
+        {
+            return install;
+        }
+
+        using var data = install.Snapshot.Source.OpenRead();
+        using var copy = new MemoryStream();
+        data.CopyTo(copy);
+        return install with { Snapshot = install.Snapshot with { Source = new MemorySnapshotSource(copy.ToArray()) } };
     }
 
     private bool CrashesAtThisPoint(SimulatedNode node)

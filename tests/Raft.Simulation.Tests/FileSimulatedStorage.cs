@@ -1,0 +1,40 @@
+using Raft.Core.Storage;
+using Raft.Storage;
+using Raft.Storage.Testing;
+
+namespace Raft.Simulation.Tests;
+
+/// <summary>
+/// The real <see cref="FileLogStore"/> on a fault-injecting in-memory file system: a crash keeps only what was fsynced, or
+/// (every other crash) also an arbitrary prefix of the unsynced writes, and the restart runs the store's real recovery.
+/// Small segments make compaction delete whole files and recovery walk many of them.
+/// </summary>
+public sealed class FileSimulatedStorage(ulong nodeId, int seed) : ISimulatedStorage
+{
+    private readonly FaultInjectingFileSystem fileSystem = new();
+    private readonly Random crashes = new(HashCode.Combine(seed, nodeId));
+    private FileLogStore? store;
+
+    public ILogStore Open()
+    {
+        store = FileLogStore.Open($"/sim/node-{nodeId}", new FileLogStoreOptions
+        {
+            ClusterId = "simulation",
+            FileSystem = fileSystem,
+            SegmentSize = 16 << 10,
+            PreallocateSegments = false,
+            PrepareSegmentsInBackground = false,
+            EntryCacheSize = 8 << 10,
+        });
+        return store;
+    }
+
+    public void Crash()
+    {
+        fileSystem.Crash(crashes.Next(2) == 0 ? null : crashes);
+        store?.Dispose();
+        store = null;
+    }
+
+    public void Dispose() => store?.Dispose();
+}
