@@ -159,6 +159,14 @@ public sealed class RaftHost : IAsyncDisposable
         }
     }
 
+    /// <summary>A linearizable read: waits for <see cref="ReadBarrierAsync"/>, then runs <paramref name="read"/> against the state machine.</summary>
+    public async Task<T> ReadAsync<T>(Func<T> read, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        await ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+        return read();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0)
