@@ -12,7 +12,8 @@ namespace Raft.Simulation.Tests;
 public sealed class FileSimulatedStorage(ulong nodeId, int seed) : ISimulatedStorage
 {
     private readonly FaultInjectingFileSystem fileSystem = new();
-    private readonly Random crashes = new(HashCode.Combine(seed, nodeId));
+    // Plain arithmetic: HashCode.Combine is randomised per process, and a seed must replay exactly.
+    private readonly Random crashes = new(unchecked((seed * 1_000_003) + (int)nodeId));
     private FileLogStore? store;
 
     public ILogStore Open()

@@ -22,8 +22,8 @@ public sealed class CorruptionTests
                 continue;
             }
 
-            // A byte of the checksum, the length, the kind, the index and the payload (when there is one).
-            foreach (var at in new[] { 1, 5, 8, 17, size - 1 }.Where(at => at < size).Distinct())
+            // A byte of the checksum, the length, the index and the payload (the last byte of the header when there is none).
+            foreach (var at in new[] { 1, 5, 17, size - 1 }.Where(at => at < size).Distinct())
             {
                 var damaged = new FaultInjectingFileSystem();
                 WriteWorkload(damaged);

@@ -7,7 +7,7 @@ namespace Raft.Storage.Tests;
 /// <summary>A crash that tears the last write: recovery keeps everything before it, discards its remains, and carries on.</summary>
 public sealed class TornWriteTests
 {
-    private const int LastPayload = 300;
+    private const int LastPayload = 100;
     private static readonly int LastRecordSize = Wal.WalRecord.SizeOf(LastPayload);
 
     public enum Damage
@@ -46,7 +46,7 @@ public sealed class TornWriteTests
             var tornLeftovers = damage == Damage.Garbage || kept.ContainsAnyExcept((byte)0);
             Tear(fileSystem, segment, recordStart + cut, recordStart + LastRecordSize, damage, cut);
 
-            using (var store = Open(fileSystem, segmentSize: 64 << 10, preallocate: preallocate))
+            using (var store = Open(fileSystem, segmentSize: 16 << 10, preallocate: preallocate))
             {
                 Assert.Equal(20UL, store.LastIndex);
                 Assert.Equal(new HardState(2, 1, 15), store.HardState);
@@ -64,7 +64,7 @@ public sealed class TornWriteTests
                 store.Save(null, [Entry(21, 3, size: 10, salt: 5)]);
             }
 
-            using var reopened = Open(fileSystem, segmentSize: 64 << 10, preallocate: preallocate);
+            using var reopened = Open(fileSystem, segmentSize: 16 << 10, preallocate: preallocate);
             AssertEntries([.. ExpectedEntries(), Entry(21, 3, size: 10, salt: 5)], ReadAll(reopened));
             Assert.Null(reopened.Recovery.TornWriteFile);
         }
@@ -166,7 +166,7 @@ public sealed class TornWriteTests
     // Twenty entries in ten writes, then one last write of a single entry record (no hard state) that the tests tear.
     private static string WriteWorkload(FaultInjectingFileSystem fileSystem, bool preallocate)
     {
-        using var store = Open(fileSystem, segmentSize: 64 << 10, preallocate: preallocate);
+        using var store = Open(fileSystem, segmentSize: 16 << 10, preallocate: preallocate);
         foreach (var batch in ExpectedEntries().Chunk(2))
         {
             store.Save(new HardState(2, 1, Math.Min(15, batch[^1].Index)), batch);
