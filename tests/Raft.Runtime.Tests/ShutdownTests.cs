@@ -40,7 +40,7 @@ public sealed class ShutdownTests
         var requests = writes.Cast<Task>().Append(read).ToList();
 
         // Every request ends at once (not after its 60 s timeout), as ShuttingDown.
-        await Task.WhenAny(Task.WhenAll(requests), Task.Delay(TimeSpan.FromSeconds(10)));
+        await Task.WhenAny(Task.WhenAll(requests)).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), "pending requests were not failed by Dispose");
         foreach (var request in requests)
         {
