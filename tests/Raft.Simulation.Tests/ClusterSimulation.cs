@@ -284,18 +284,8 @@ public sealed class ClusterSimulation
     }
 
     /// <summary>A snapshot travels as bytes, as the transport streams it when sending: the sender's file may be gone on arrival.</summary>
-    private static InstallSnapshot Detach(InstallSnapshot install)
-    {
-        if (install.Snapshot.Source is MemorySnapshotSource)
-        {
-            return install;
-        }
-
-        using var data = install.Snapshot.Source.OpenRead();
-        using var copy = new MemoryStream();
-        data.CopyTo(copy);
-        return install with { Snapshot = install.Snapshot with { Source = new MemorySnapshotSource(copy.ToArray()) } };
-    }
+    private static InstallSnapshot Detach(InstallSnapshot install) =>
+        install with { Snapshot = install.Snapshot with { Source = MemorySnapshotSource.CopyOf(install.Snapshot.Source) } };
 
     private bool CrashesAtThisPoint(SimulatedNode node)
     {

@@ -116,18 +116,7 @@ public sealed class MemoryLogStore : ILogStore
     }
 
     /// <summary>This store owns what it saved: a snapshot whose data lives elsewhere (a file the caller may delete) is copied in.</summary>
-    private static Snapshot Keep(Snapshot snapshot)
-    {
-        if (snapshot.Source is MemorySnapshotSource)
-        {
-            return snapshot;
-        }
-
-        using var data = snapshot.Source.OpenRead();
-        using var copy = new MemoryStream();
-        data.CopyTo(copy);
-        return snapshot with { Source = new MemorySnapshotSource(copy.ToArray()) };
-    }
+    private static Snapshot Keep(Snapshot snapshot) => snapshot with { Source = MemorySnapshotSource.CopyOf(snapshot.Source) };
 
     public void Compact(ulong index)
     {
