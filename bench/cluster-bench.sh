@@ -1,25 +1,33 @@
 #!/usr/bin/env bash
 # Cluster benchmark: our 3-node cluster against a 3-node etcd, the same closed-loop load, in one run, on 127.0.0.1.
 #
-#   bench/cluster-bench.sh                      writes at 1, 16, 64, 256 clients and linearizable reads at 64, 10 s each
-#                                               after 2 s of warm-up, ours then etcd; prints the table and writes it to
-#                                               bench/results/cluster-<date>.md
+#   bench/cluster-bench.sh      writes at 1, 16, 64 and 256 clients and linearizable reads at 64 clients, 10 s each after
+#                               2 s of warm-up, against both systems; prints the table and writes it to
+#                               bench/results/cluster-<date>.md
+#
+# Both clusters run at the same time (an idle cluster costs about 1% of a core), and every workload runs against each
+# system back to back, so that the figures compared were taken seconds apart: on a shared machine the background load
+# moves a lot in a few minutes. Each round rotates which system goes first. The table gives medians over the rounds, and
+# ratios as the median of the per-round ratios.
+#
 # Settings (environment variables):
 #   DURATION=10 WARMUP=2        measured seconds and warm-up seconds per workload
-#   PRIME=15                    seconds of unmeasured 64-client writes right after each cluster starts (both systems):
-#                               our server JIT-compiles its hot paths in its first ~20 s, which would otherwise be
-#                               charged to the first workload
-#   ROUNDS=1                    repeat the whole sequence (ours, then etcd) this many times; the table shows medians
+#   ROUNDS=1                    how many times to run every workload against every system
+#   PRIME=15                    seconds of unmeasured 64-client writes against each system once it is up: our server
+#                               JIT-compiles its hot paths in its first ~20 s, which would otherwise land in the first
+#                               workload measured
 #   WRITE_CLIENTS="1 16 64 256" READ_CLIENTS="64"   the workloads
-#   SYSTEMS="raft etcd"         which systems to run (e.g. SYSTEMS=raft for a quick look at ours alone)
+#   SYSTEMS="ours etcd"         which systems to run (e.g. SYSTEMS=ours for a quick look at ours alone)
 #   BASELINE=dir                another build of raft-server (a directory holding raft-server.dll, e.g. of an older
-#                               commit) to run as a third system, "baseline", with the same workloads: before/after
-#                               figures from the same run
-#   SERVER_ENV="..."            extra environment for our server processes, e.g. "DOTNET_gcServer=0"
+#                               commit), run as a third system, "baseline", on ports 8090-8092 and 9090-9092: before and
+#                               after figures from the same run
+#   SERVER_ENV="..."            extra environment for our server processes (and the baseline's), e.g. "DOTNET_gcServer=0"
 #   NO_BUILD=1                  skip the Release build
 #   OUT=path.md                 where to write the table (default bench/results/cluster-<date>.md)
 #
-# Both clusters keep their defaults with fsync on. Every process started here is stopped by its pid on exit.
+# Ours: ports 8080-8082 (HTTP) and 9080-9082 (peers). etcd (Debian package etcd-server, installed if missing): client
+# ports 2379, 22379, 32379 and peer ports 2380, 22380, 32380. Both keep their defaults, fsync on; data directories in a
+# temporary directory. Every process started here is stopped by its pid when the script exits.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -30,7 +38,8 @@ PRIME=${PRIME:-15}
 ROUNDS=${ROUNDS:-1}
 WRITE_CLIENTS=${WRITE_CLIENTS:-"1 16 64 256"}
 READ_CLIENTS=${READ_CLIENTS:-"64"}
-SYSTEMS=${SYSTEMS:-"raft etcd"}
+SYSTEMS=${SYSTEMS:-"ours etcd"}
+SYSTEMS=${SYSTEMS//raft/ours}
 BASELINE=${BASELINE:-}
 if [ -n "$BASELINE" ] && [[ " $SYSTEMS " != *" baseline "* ]]; then SYSTEMS="$SYSTEMS baseline"; fi
 SERVER_ENV=${SERVER_ENV:-}
@@ -40,7 +49,6 @@ OUT=${OUT:-$repo/bench/results/cluster-$stamp.md}
 work=$(mktemp -d "${TMPDIR:-/tmp}/cluster-bench.XXXXXX")
 # The servers and the generator run from private copies of the build (a rebuild of the work tree during the run must not
 # swap files under running processes), in an empty working directory.
-server=$work/bin/raft-server/raft-server.dll
 loadgen=$work/bin/raft-loadgen/raft-loadgen.dll
 mkdir -p "$work/run"
 results=$work/results
@@ -80,8 +88,10 @@ require_ports() {
   done
 }
 
+has() { [[ " $SYSTEMS " == *" $1 "* ]]; }
+
 # --- prerequisites ---------------------------------------------------------------------------------------------------
-if [[ " $SYSTEMS " == *" etcd "* ]] && ! command -v etcd >/dev/null 2>&1; then
+if has etcd && ! command -v etcd >/dev/null 2>&1; then
   log "installing etcd-server (Debian package)"
   if ! apt-get install -y etcd-server >/dev/null 2>&1; then
     apt-get update >/dev/null && apt-get install -y etcd-server >/dev/null
@@ -93,75 +103,78 @@ if [ -z "${NO_BUILD:-}" ]; then
   dotnet build -c Release bench/Raft.LoadGenerator -v q -nologo >/dev/null
 fi
 mkdir -p "$work/bin"
-cp -r src/Raft.Server/bin/Release/net10.0 "$work/bin/raft-server"
+cp -r src/Raft.Server/bin/Release/net10.0 "$work/bin/ours"
 cp -r bench/Raft.LoadGenerator/bin/Release/net10.0 "$work/bin/raft-loadgen"
 if [ -n "$BASELINE" ]; then
   [ -f "$BASELINE/raft-server.dll" ] || { log "BASELINE=$BASELINE holds no raft-server.dll"; exit 1; }
-  cp -r "$BASELINE" "$work/bin/raft-baseline"
+  cp -r "$BASELINE" "$work/bin/baseline"
 fi
 
 loadgen() { dotnet "$loadgen" "$@"; }
+join_pids() { local IFS=,; echo "$*"; }
 
-# --- our cluster -----------------------------------------------------------------------------------------------------
-raft_pids=()
-start_raft() { # round label server.dll
-  require_ports 8080 8081 8082 9080 9081 9082
-  local data=$work/$2-$1 binary=$3 i
-  local peers=("node-2:8081,node-3:8082" "node-1:8080,node-3:8082" "node-1:8080,node-2:8081")
+# --- our cluster (and the baseline build) ----------------------------------------------------------------------------
+declare -A pids_of base_port_of
+base_port_of[ours]=8080
+base_port_of[baseline]=8090
+
+start_raft() { # label: nodes on HTTP ports base..base+2, peer ports base+1000..base+1002
+  local label=$1 base=${base_port_of[$1]} data=$work/$1 i list=()
+  require_ports "$base" $((base + 1)) $((base + 2)) $((base + 1000)) $((base + 1001)) $((base + 1002))
+  local peers=("node-2:$((base + 1)),node-3:$((base + 2))" "node-1:$base,node-3:$((base + 2))" "node-1:$base,node-2:$((base + 1))")
   mkdir -p "$data"
-  raft_pids=()
   for i in 1 2 3; do
     # shellcheck disable=SC2086
-    (cd "$work/run" && exec env $SERVER_ENV RAFT_NODE_ID=node-$i RAFT_BIND_ADDRESS=127.0.0.1 RAFT_PORT=$((8079 + i)) \
-      RAFT_PEERS=${peers[$((i - 1))]} RAFT_DATA_DIR="$data/node-$i" dotnet "$binary" >"$data/node-$i.log" 2>&1) &
-    raft_pids+=("$!"); started_pids+=("$!")
+    (cd "$work/run" && exec env $SERVER_ENV RAFT_NODE_ID=node-$i RAFT_BIND_ADDRESS=127.0.0.1 RAFT_PORT=$((base + i - 1)) \
+      RAFT_PEERS=${peers[$((i - 1))]} RAFT_DATA_DIR="$data/node-$i" dotnet "$work/bin/$label/raft-server.dll" >"$data/node-$i.log" 2>&1) &
+    list+=("$!"); started_pids+=("$!")
   done
+  pids_of[$label]=$(join_pids "${list[@]}")
 }
 
 # Prints the leader's URL first, then the others, once all three answer and agree on a leader.
-raft_leader() {
-  local attempt port status leader
+raft_leader() { # label
+  local base=${base_port_of[$1]} attempt port status leader id
   for attempt in $(seq 1 300); do
     leader=""
-    for port in 8080 8081 8082; do
+    for port in $base $((base + 1)) $((base + 2)); do
       status=$(curl -fsS --max-time 1 "http://127.0.0.1:$port/status" 2>/dev/null) || { leader=""; break; }
-      local id
       id=$(sed -n 's/.*"leader_id":"node-\([0-9]\)".*/\1/p' <<<"$status")
       [ -n "$id" ] || { leader=""; break; }
       if [ -z "$leader" ]; then leader=$id; elif [ "$leader" != "$id" ]; then leader=""; break; fi
     done
     if [ -n "$leader" ]; then
-      local first=$((8079 + leader)) list="http://127.0.0.1:$((8079 + leader))"
-      for port in 8080 8081 8082; do [ "$port" = "$first" ] || list="$list,http://127.0.0.1:$port"; done
+      local first=$((base + leader - 1)) list
+      list="http://127.0.0.1:$first"
+      for port in $base $((base + 1)) $((base + 2)); do [ "$port" = "$first" ] || list="$list,http://127.0.0.1:$port"; done
       echo "$list"; return 0
     fi
     sleep 0.1
   done
-  log "our cluster elected no leader; see $work/*/node-*.log"; return 1
+  log "$1: no leader; see $work/$1/node-*.log"; return 1
 }
 
 # --- etcd ------------------------------------------------------------------------------------------------------------
-etcd_pids=()
 start_etcd() {
   require_ports 2379 2380 22379 22380 32379 32380
-  local data=$work/etcd-$1 i
+  local data=$work/etcd i list=()
   local cluster="e1=http://127.0.0.1:2380,e2=http://127.0.0.1:22380,e3=http://127.0.0.1:32380"
   local clients=(2379 22379 32379) peers=(2380 22380 32380)
   mkdir -p "$data"
-  etcd_pids=()
   for i in 0 1 2; do
     (cd "$work/run" && exec etcd --name "e$((i + 1))" --data-dir "$data/e$((i + 1))" \
       --listen-client-urls "http://127.0.0.1:${clients[$i]}" --advertise-client-urls "http://127.0.0.1:${clients[$i]}" \
       --listen-peer-urls "http://127.0.0.1:${peers[$i]}" --initial-advertise-peer-urls "http://127.0.0.1:${peers[$i]}" \
-      --initial-cluster "$cluster" --initial-cluster-state new --initial-cluster-token "bench-$$-$1" \
+      --initial-cluster "$cluster" --initial-cluster-state new --initial-cluster-token "bench-$$" \
       --logger zap --log-level warn >"$data/e$((i + 1)).log" 2>&1) &
-    etcd_pids+=("$!"); started_pids+=("$!")
+    list+=("$!"); started_pids+=("$!")
   done
+  pids_of[etcd]=$(join_pids "${list[@]}")
 }
 
 # Prints the leader's client URL first: the member whose header.member_id equals the "leader" it reports.
 etcd_leader() {
-  local attempt port status member leader first=""
+  local attempt port status member leader first
   for attempt in $(seq 1 300); do
     first=""
     for port in 2379 22379 32379; do
@@ -177,38 +190,11 @@ etcd_leader() {
     fi
     sleep 0.1
   done
-  log "etcd elected no leader; see $work/etcd-*/e*.log"; return 1
+  log "etcd: no leader; see $work/etcd/e*.log"; return 1
 }
 
-# --- workloads -------------------------------------------------------------------------------------------------------
-# The leader is looked up again before every workload: on a busy machine a missed heartbeat can move it, and clients
-# must send to the leader (a follower would forward, which measures something else).
-run_workloads() { # system leader-function pids round label
-  local system=$1 find_leader=$2 pids=$3 round=$4 label=$5 clients file endpoints
-  endpoints=$($find_leader)
-  log "$label: leader ${endpoints%%,*}"
-  if [ "$PRIME" != 0 ]; then
-    log "$system: priming, 64 clients writing for $PRIME s (not measured)"
-    loadgen run --target "$system" --endpoints "$endpoints" --clients 64 --mode write --duration "$PRIME" --warmup 0 --json >/dev/null ||
-      log "$system: priming failed"
-  fi
-  for clients in $WRITE_CLIENTS; do
-    file=$results/$label-write-$clients-r$round.json
-    sleep 1; endpoints=$($find_leader)
-    log "$label: writes, $clients clients, to ${endpoints%%,*}"
-    loadgen run --target "$system" --endpoints "$endpoints" --clients "$clients" --mode write --value-size 100 \
-      --duration "$DURATION" --warmup "$WARMUP" --server-pids "$pids" --label "$label" --json >"$file" || log "$system: write run with $clients clients failed"
-    summarize "$file"
-  done
-  for clients in $READ_CLIENTS; do
-    file=$results/$label-read-$clients-r$round.json
-    sleep 1; endpoints=$($find_leader)
-    log "$label: linearizable reads, $clients clients, to ${endpoints%%,*}"
-    loadgen run --target "$system" --endpoints "$endpoints" --clients "$clients" --mode read --keys 1000 --value-size 100 \
-      --duration "$DURATION" --warmup "$WARMUP" --server-pids "$pids" --label "$label" --json >"$file" || log "$system: read run with $clients clients failed"
-    summarize "$file"
-  done
-}
+target_of() { [ "$1" = etcd ] && echo etcd || echo raft; }
+leader_of() { if [ "$1" = etcd ]; then etcd_leader; else raft_leader "$1"; fi; }
 
 summarize() {
   [ -s "$1" ] || return 0
@@ -221,7 +207,24 @@ summarize() {
   log "  -> $throughput ops/s, p50 $p50 ms, p99 $p99 ms, $errors errors, server CPU $cpu us/op"
 }
 
-join_pids() { local IFS=,; echo "$*"; }
+# One measured run. The leader is looked up right before it: on a busy machine a missed heartbeat can move it, and the
+# clients must send to the leader (a follower would forward, which measures something else).
+run_one() { # system mode clients round
+  local system=$1 mode=$2 clients=$3 round=$4 endpoints file
+  file=$results/$system-$mode-$clients-r$round.json
+  endpoints=$(leader_of "$system")
+  log "$system: $mode, $clients clients, to ${endpoints%%,*}"
+  loadgen run --target "$(target_of "$system")" --endpoints "$endpoints" --clients "$clients" --mode "$mode" --keys 1000 \
+    --value-size 100 --duration "$DURATION" --warmup "$WARMUP" --server-pids "${pids_of[$system]}" --label "$system" \
+    --json >"$file" || log "$system: $mode run with $clients clients failed"
+  summarize "$file"
+  sleep 1
+}
+
+# --- the run ---------------------------------------------------------------------------------------------------------
+systems=()
+for system in ours baseline etcd; do has "$system" && systems+=("$system"); done
+[ ${#systems[@]} -gt 0 ] || { log "SYSTEMS=$SYSTEMS names none of: ours etcd (baseline with BASELINE=dir)"; exit 64; }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 log "fsync floor in $work"
@@ -230,26 +233,40 @@ dd_line=$(dd if=/dev/zero of="$work/dd.tmp" bs=4k count=1000 oflag=dsync 2>&1 | 
 log "  $(cat "$work/fsync.json")"
 log "  dd oflag=dsync: $dd_line"
 
-for round in $(seq 1 "$ROUNDS"); do
-  if [[ " $SYSTEMS " == *" raft "* ]]; then
-    log "round $round: starting our 3-node cluster"
-    start_raft "$round" ours "$server"
-    run_workloads raft raft_leader "$(join_pids "${raft_pids[@]}")" "$round" ours
-    stop_pids "${raft_pids[@]}"
-  fi
-  if [[ " $SYSTEMS " == *" baseline "* ]]; then
-    log "round $round: starting the baseline 3-node cluster ($BASELINE)"
-    start_raft "$round" baseline "$work/bin/raft-baseline/raft-server.dll"
-    run_workloads raft raft_leader "$(join_pids "${raft_pids[@]}")" "$round" baseline
-    stop_pids "${raft_pids[@]}"
-  fi
-  if [[ " $SYSTEMS " == *" etcd "* ]]; then
-    log "round $round: starting a 3-node etcd ($(etcd --version | head -n 1))"
-    start_etcd "$round"
-    run_workloads etcd etcd_leader "$(join_pids "${etcd_pids[@]}")" "$round" etcd
-    stop_pids "${etcd_pids[@]}"
+for system in "${systems[@]}"; do
+  if [ "$system" = etcd ]; then
+    log "starting a 3-node etcd ($(etcd --version | head -n 1))"
+    start_etcd
+  else
+    log "starting $system: 3 nodes on ports ${base_port_of[$system]}-$((${base_port_of[$system]} + 2))"
+    start_raft "$system"
   fi
 done
+for system in "${systems[@]}"; do
+  endpoints=$(leader_of "$system")
+  log "$system: leader ${endpoints%%,*}"
+  if [ "$PRIME" != 0 ]; then
+    log "$system: priming, 64 clients writing for $PRIME s (not measured)"
+    loadgen run --target "$(target_of "$system")" --endpoints "$endpoints" --clients 64 --mode write --duration "$PRIME" \
+      --warmup 0 --json >/dev/null || log "$system: priming failed"
+  fi
+done
+
+workloads=()
+for clients in $WRITE_CLIENTS; do workloads+=("write $clients"); done
+for clients in $READ_CLIENTS; do workloads+=("read $clients"); done
+for round in $(seq 1 "$ROUNDS"); do
+  log "round $round of $ROUNDS"
+  for workload in "${workloads[@]}"; do
+    read -r mode clients <<<"$workload"
+    # Rotate the order of the systems from round to round.
+    for k in $(seq 0 $((${#systems[@]} - 1))); do
+      run_one "${systems[$(((k + round - 1) % ${#systems[@]}))]}" "$mode" "$clients" "$round"
+    done
+  done
+done
+stop_pids "${started_pids[@]}"
+started_pids=()
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 mkdir -p "$(dirname "$OUT")"
@@ -259,7 +276,7 @@ mkdir -p "$(dirname "$OUT")"
   echo "dd if=/dev/zero bs=4k count=1000 oflag=dsync (average): $dd_line"
   echo
   echo "Machine: $(nproc) cores, $(uname -r), .NET $(dotnet --version), $(etcd --version 2>/dev/null | head -n 1 || echo 'etcd not run');" \
-    "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes in src');" \
+    "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes in src')$([ -n "$BASELINE" ] && echo "; baseline: $BASELINE");" \
     "load average before $load_before, after $load_after. DURATION=$DURATION WARMUP=$WARMUP PRIME=$PRIME ROUNDS=$ROUNDS."
   echo
   echo "<details><summary>Raw results</summary>"

@@ -15,6 +15,9 @@ internal sealed record LoadResult
 
     public int Clients { get; init; }
 
+    /// <summary>Which round of a benchmark run this was (from the file name; not in the JSON).</summary>
+    public int Round { get; init; } = 1;
+
     public int ValueSize { get; init; }
 
     public string Endpoint { get; init; } = "";

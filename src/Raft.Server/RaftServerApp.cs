@@ -27,9 +27,8 @@ public static class RaftServerApp
         var settings = ServerSettings.Load(builder.Configuration);
         ApplyLogLevel(builder.Configuration["RAFT_LOG_LEVEL"], builder.Logging);
         QuietRequestLogging(builder.Configuration["RAFT_LOG_LEVEL"], builder.Logging);
-        // Per-request framework logs cost CPU on every forwarded write and say nothing an operator needs.
+        // Per-request HttpClient logs (forwarded writes) cost CPU on every request and say nothing an operator needs.
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddSimpleConsole(options =>
         {
             options.SingleLine = true;
