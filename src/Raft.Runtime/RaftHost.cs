@@ -26,10 +26,9 @@ public sealed class RaftHost : IAsyncDisposable
     private readonly ILogger logger;
     private readonly RaftNode node;
     // Both the loop and the applier run on dedicated threads that block on these queues: blocking fsyncs and waits stay
-    // off the thread pool, and a wake-up costs one monitor pulse, not a pool work item. (Not BlockingCollection: its
-    // SemaphoreSlim spins with sched_yield before it blocks, which cost a fifth of all CPU under load on 2 cores.)
-    private readonly WorkQueue<LoopInput> inputs;
-    private readonly WorkQueue<ApplyWork> applyQueue = new(int.MaxValue);
+    // off the thread pool, and a wake-up costs one semaphore release, not a pool work item.
+    private readonly BlockingCollection<LoopInput> inputs;
+    private readonly BlockingCollection<ApplyWork> applyQueue = new(new ConcurrentQueue<ApplyWork>());
     private readonly ConcurrentDictionary<ulong, PendingRead> readsAwaitingIndex = new();
     private readonly CancellationTokenSource stopping = new();
     private readonly List<PendingWrite> batch = [];
@@ -56,7 +55,7 @@ public sealed class RaftHost : IAsyncDisposable
         this.stateMachine = stateMachine ?? throw new ArgumentNullException(nameof(stateMachine));
         this.time = time ?? TimeProvider.System;
         this.logger = logger ?? NullLogger.Instance;
-        inputs = new WorkQueue<LoopInput>(options.MaxQueuedRequests);
+        inputs = new BlockingCollection<LoopInput>(new ConcurrentQueue<LoopInput>(), options.MaxQueuedRequests);
         Directory.CreateDirectory(options.SnapshotScratchDirectory);
 
         // The state machine starts from the latest snapshot; the core re-delivers the committed entries after it.
@@ -190,14 +189,35 @@ public sealed class RaftHost : IAsyncDisposable
         }
 
         FailPendingReads(RaftFailureReason.ShuttingDown, "The node is shutting down.");
+        inputs.Dispose();
+        applyQueue.Dispose();
         stopping.Dispose();
     }
 
-    // False when the queue is full or adding is complete (the node is stopping).
-    private bool TryPost(LoopInput input) => inputs.TryAdd(input);
+    private bool TryPost(LoopInput input)
+    {
+        try
+        {
+            return inputs.TryAdd(input);
+        }
+        catch (InvalidOperationException)
+        {
+            // Adding is complete (or the queue is disposed): the node is stopping.
+            return false;
+        }
+    }
 
-    // When adding is complete the node is stopping: the applier fails what it still holds.
-    private void PostApply(ApplyWork work) => applyQueue.TryAdd(work);
+    private void PostApply(ApplyWork work)
+    {
+        try
+        {
+            applyQueue.Add(work);
+        }
+        catch (InvalidOperationException)
+        {
+            // Stopping: the applier fails what it still holds.
+        }
+    }
 
     private void ThrowIfFailed()
     {
@@ -216,7 +236,7 @@ public sealed class RaftHost : IAsyncDisposable
     {
         try
         {
-            while (inputs.Take(out var first, stopping.Token))
+            while (inputs.TryTake(out var first, Timeout.Infinite, stopping.Token))
             {
                 // Take everything that is waiting: many commands become one proposal, one append, one fsync.
                 Handle(first);
@@ -521,7 +541,7 @@ public sealed class RaftHost : IAsyncDisposable
         // Writes proposed and not yet applied, by index; only this thread touches it.
         var writes = new SortedDictionary<ulong, (ulong Term, PendingWrite Write)>();
         var reads = new SortedDictionary<ulong, List<PendingRead>>();
-        while (applyQueue.Take(out var first, CancellationToken.None))
+        foreach (var first in applyQueue.GetConsumingEnumerable())
         {
             var work = first;
             do
@@ -668,102 +688,6 @@ public sealed class RaftHost : IAsyncDisposable
         {
             File.Delete(path);
             Volatile.Write(ref snapshotInProgress, false);
-        }
-    }
-
-    /// <summary>
-    /// A multi-producer, single-consumer queue whose consumer blocks on a monitor without spinning. Semantics as the
-    /// BlockingCollection it replaces: <see cref="TryAdd"/> refuses when <c>capacity</c> items are queued or adding is
-    /// complete; <see cref="Take"/> blocks until an item arrives (true), adding is complete and the queue is empty (false), or
-    /// the token is cancelled (OperationCanceledException).
-    /// </summary>
-    private sealed class WorkQueue<T>(int capacity)
-    {
-        private readonly ConcurrentQueue<T> items = new();
-        private readonly object gate = new();
-        private int count;
-        private int consumerWaiting;
-        private volatile bool completed;
-
-        public bool TryAdd(T item)
-        {
-            if (completed)
-            {
-                return false;
-            }
-
-            if (Interlocked.Increment(ref count) > capacity)
-            {
-                Interlocked.Decrement(ref count);
-                return false;
-            }
-
-            items.Enqueue(item);
-            // The enqueue is a full fence, and the consumer re-checks the queue under the lock after announcing that it
-            // waits: either it sees this item, or we see it waiting and wake it.
-            if (Volatile.Read(ref consumerWaiting) != 0)
-            {
-                lock (gate)
-                {
-                    Monitor.Pulse(gate);
-                }
-            }
-
-            return true;
-        }
-
-        public bool TryTake(out T item)
-        {
-            if (items.TryDequeue(out item!))
-            {
-                Interlocked.Decrement(ref count);
-                return true;
-            }
-
-            return false;
-        }
-
-        public bool Take(out T item, CancellationToken cancellationToken)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            while (!TryTake(out item))
-            {
-                if (completed && items.IsEmpty)
-                {
-                    return false;
-                }
-
-                using var wake = cancellationToken.CanBeCanceled ? cancellationToken.UnsafeRegister(static state => ((WorkQueue<T>)state!).Wake(), this) : default;
-                lock (gate)
-                {
-                    Interlocked.Exchange(ref consumerWaiting, 1);
-                    while (items.IsEmpty && !completed && !cancellationToken.IsCancellationRequested)
-                    {
-                        Monitor.Wait(gate);
-                    }
-
-                    Volatile.Write(ref consumerWaiting, 0);
-                }
-
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            return true;
-        }
-
-        /// <summary>No more items: refuses new ones, and <see cref="Take"/> returns false once the queue is empty.</summary>
-        public void CompleteAdding()
-        {
-            completed = true;
-            Wake();
-        }
-
-        private void Wake()
-        {
-            lock (gate)
-            {
-                Monitor.PulseAll(gate);
-            }
         }
     }
 }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -176,53 +175,22 @@ public static class RaftServerApp
         return Reply(code, body);
     }
 
-    private static IResult Reply(int status, CommandResponse body) => new JsonReply(status, body);
-
-    /// <summary>
-    /// The body as Results.Json writes it (same serializer options, status and content type), serialized first so that it
-    /// goes out with a Content-Length in one write: Results.Json streams it with chunked encoding, which costs a second
-    /// socket write (the last chunk) per response, and the client a second read. The common answer, a successful write,
-    /// is serialized once.
-    /// </summary>
-    private sealed class JsonReply(int status, CommandResponse body) : IResult
+    private static IResult Reply(int status, CommandResponse body)
     {
-        private const string ContentType = "application/json; charset=utf-8";
-        // The serialized success answer, for the options it was made with (servers in one process may differ).
-        private static Serialized? ok;
-
-        public Task ExecuteAsync(HttpContext httpContext)
+        if (body.RetryAfterMs is { } retry)
         {
-            var typeInfo = httpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<JsonOptions>>().Value
-                .SerializerOptions.GetTypeInfo(typeof(CommandResponse));
-            byte[] bytes;
-            if (body is { Success: true, Result: null, Error: null, RetryAfterMs: null })
-            {
-                var cached = Volatile.Read(ref ok);
-                if (cached is null || !ReferenceEquals(cached.Options, typeInfo.Options))
-                {
-                    cached = new Serialized(typeInfo.Options, JsonSerializer.SerializeToUtf8Bytes(body, typeInfo));
-                    Volatile.Write(ref ok, cached);
-                }
-
-                bytes = cached.Bytes;
-            }
-            else
-            {
-                bytes = JsonSerializer.SerializeToUtf8Bytes(body, typeInfo);
-            }
-
-            var response = httpContext.Response;
-            if (body.RetryAfterMs is { } retryAfterMs)
-            {
-                response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfterMs / 1000.0)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            response.StatusCode = status;
-            response.ContentType = ContentType;
-            response.ContentLength = bytes.Length;
-            return response.Body.WriteAsync(bytes, httpContext.RequestAborted).AsTask();
+            return new RetryAfterResult(status, body, retry);
         }
 
-        private sealed record Serialized(JsonSerializerOptions Options, byte[] Bytes);
+        return Results.Json(body, statusCode: status);
+    }
+
+    private sealed class RetryAfterResult(int status, CommandResponse body, int retryAfterMs) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfterMs / 1000.0)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Json(body, statusCode: status).ExecuteAsync(httpContext);
+        }
     }
 }
