@@ -5,7 +5,7 @@ namespace Raft.Runtime;
 /// <summary>Work for the applier, in log order.</summary>
 internal abstract record ApplyWork
 {
-    public sealed record Entries(LogEntry[] Committed, ulong Term) : ApplyWork;
+    public sealed record Entries(LogEntry[] Committed) : ApplyWork;
 
     public sealed record Writes(ulong FirstIndex, ulong Term, PendingWrite[] Pending) : ApplyWork;
 

@@ -399,7 +399,7 @@ public sealed class RaftHost : IAsyncDisposable
         if (!committed.IsEmpty)
         {
             Counters.AddCommits(committed.Length);
-            PostApply(new ApplyWork.Entries(committed.ToArray(), node.Term));
+            PostApply(new ApplyWork.Entries(committed.ToArray()));
         }
 
         if (ready.Snapshot is { } installed)
