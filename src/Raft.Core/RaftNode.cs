@@ -300,6 +300,8 @@ public class RaftNode
         ready.HardState = hardState != persistedHardState ? hardState : null;
         ready.Snapshot = log.PendingSnapshot;
         ready.EntriesList.AddRange(log.UnstableEntries);
+        ready.MustSync = ready.EntriesList.Count > 0 || ready.Snapshot is not null
+            || (ready.HardState is { } changed && (changed.Term != persistedHardState.Term || changed.Vote != persistedHardState.Vote));
         log.NextCommittedEntries(options.MaxCommittedBytesPerReady, ready.CommittedList);
         ready.Role = Role;
         ready.LeaderId = LeaderId;

@@ -6,7 +6,8 @@ namespace Raft.Core;
 /// <summary>
 /// What the driver must do, in this order of obligation, before calling <see cref="RaftNode.Advance"/>:
 /// <list type="number">
-/// <item>persist: <see cref="Snapshot"/> (if any, with ILogStore.InstallSnapshot), then <see cref="Entries"/> and <see cref="HardState"/> in one durable write (ILogStore.Save);</item>
+/// <item>persist: <see cref="Snapshot"/> (if any, with ILogStore.InstallSnapshot), then <see cref="Entries"/> and <see cref="HardState"/> in one durable write (ILogStore.Save);
+/// when <see cref="MustSync"/> is false the only change is the commit index, which the driver may leave unwritten (see there);</item>
 /// <item>send <see cref="Messages"/> (only after step 1: votes and acknowledgements promise what is now on disk);</item>
 /// <item>apply <see cref="CommittedEntries"/> in order to the state machine;</item>
 /// <item>install <see cref="Snapshot"/> into the state machine (never together with committed entries);</item>
@@ -53,6 +54,14 @@ public sealed class Ready
     /// <summary>True when there is something to persist (the driver must write durably before sending).</summary>
     public bool MustPersist => HardState is not null || EntriesList.Count > 0 || Snapshot is not null;
 
+    /// <summary>
+    /// True when this Ready carries entries, a snapshot, or a new term or vote: state that messages promise, which must be
+    /// durable before they are sent. False when at most the commit index changed. A persisted commit index is only a hint
+    /// (a restarted node re-learns the commit index from the leader or a quorum, and it never applies beyond its own log),
+    /// so the driver may skip that write or write it without syncing, as etcd does; a later synced write carries it anyway.
+    /// </summary>
+    public bool MustSync { get; internal set; }
+
     internal void Clear()
     {
         EntriesList.Clear();
@@ -62,5 +71,6 @@ public sealed class Ready
         HardState = null;
         Snapshot = null;
         RoleChanged = false;
+        MustSync = false;
     }
 }

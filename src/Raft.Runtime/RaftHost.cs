@@ -379,7 +379,9 @@ public sealed class RaftHost : IAsyncDisposable
             Counters.AddElection();
         }
 
-        if (hardState is not null || !ready.Entries.IsEmpty)
+        // A Ready that only moves the commit index is not written: the commit index on disk is a hint, and a sync here would
+        // sit between a quorum's acknowledgement and the client's answer (etcd's MustSync).
+        if (ready.MustSync)
         {
             var started = time.GetTimestamp();
             store.Save(hardState, ready.Entries);

@@ -92,6 +92,7 @@ public sealed class VoteTests
         var rd = node.GetReady();
         Assert.Equal(new HardState(1, 2, 0), rd.HardState);
         Assert.True(rd.MustPersist);
+        Assert.True(rd.MustSync); // the grant promises the vote: it must be durable before it is sent
         Assert.Contains(rd.Messages, m => m is RequestVoteResponse { To: 2, Granted: true });
         Assert.Equal(new HardState(0, 0, 0), store.HardState); // the driver persists it; the node does not write itself
         store.Save(rd.HardState, rd.Entries);

@@ -237,7 +237,12 @@ public sealed class ClusterSimulation
             }
 
             checker.OnPersist(node, ready.Entries);
-            store.Save(ready.HardState, ready.Entries);
+            if (ready.MustSync)
+            {
+                // As the runtime does: a change of the commit index alone is not written, so restarts find an older one.
+                store.Save(ready.HardState, ready.Entries);
+            }
+
             if (CrashesAtThisPoint(node))
             {
                 // Persisted, but nothing was sent or applied.

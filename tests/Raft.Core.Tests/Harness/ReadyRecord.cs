@@ -11,4 +11,5 @@ internal sealed record ReadyRecord(
     LogEntry[] CommittedEntries,
     ReadState[] ReadStates,
     RaftRole Role,
-    ulong LeaderId);
+    ulong LeaderId,
+    bool MustSync);

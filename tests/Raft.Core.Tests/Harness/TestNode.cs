@@ -81,7 +81,7 @@ internal sealed class TestNode
             var reads = rd.ReadStates.ToArray();
             ReadStates.AddRange(reads);
 
-            Readies.Add(new ReadyRecord(rd.HardState, rd.Entries.ToArray(), rd.Snapshot, messages, committed, reads, rd.Role, rd.LeaderId));
+            Readies.Add(new ReadyRecord(rd.HardState, rd.Entries.ToArray(), rd.Snapshot, messages, committed, reads, rd.Role, rd.LeaderId, rd.MustSync));
             Node.Advance();
         }
 
