@@ -22,6 +22,8 @@
 #                               commit), run as a third system, "baseline", on ports 8090-8092 and 9090-9092: before and
 #                               after figures from the same run
 #   SERVER_ENV="..."            extra environment for our server processes (and the baseline's), e.g. "DOTNET_gcServer=0"
+#   BASELINE_ENV="..."          extra environment for the baseline's processes only (after SERVER_ENV): with BASELINE set
+#                               to this build, an A/B of a runtime setting
 #   NO_BUILD=1                  skip the Release build
 #   OUT=path.md                 where to write the table (default bench/results/cluster-<date>.md)
 #
@@ -43,6 +45,7 @@ SYSTEMS=${SYSTEMS//raft/ours}
 BASELINE=${BASELINE:-}
 if [ -n "$BASELINE" ] && [[ " $SYSTEMS " != *" baseline "* ]]; then SYSTEMS="$SYSTEMS baseline"; fi
 SERVER_ENV=${SERVER_ENV:-}
+BASELINE_ENV=${BASELINE_ENV:-}
 stamp=$(date -u +%Y%m%d-%H%M%S)
 OUT=${OUT:-$repo/bench/results/cluster-$stamp.md}
 
@@ -119,13 +122,14 @@ base_port_of[ours]=8080
 base_port_of[baseline]=8090
 
 start_raft() { # label: nodes on HTTP ports base..base+2, peer ports base+1000..base+1002
-  local label=$1 base=${base_port_of[$1]} data=$work/$1 i list=()
+  local label=$1 base=${base_port_of[$1]} data=$work/$1 i list=() extra_env=$SERVER_ENV
+  if [ "$label" = baseline ]; then extra_env="$SERVER_ENV $BASELINE_ENV"; fi
   require_ports "$base" $((base + 1)) $((base + 2)) $((base + 1000)) $((base + 1001)) $((base + 1002))
   local peers=("node-2:$((base + 1)),node-3:$((base + 2))" "node-1:$base,node-3:$((base + 2))" "node-1:$base,node-2:$((base + 1))")
   mkdir -p "$data"
   for i in 1 2 3; do
     # shellcheck disable=SC2086
-    (cd "$work/run" && exec env $SERVER_ENV RAFT_NODE_ID=node-$i RAFT_BIND_ADDRESS=127.0.0.1 RAFT_PORT=$((base + i - 1)) \
+    (cd "$work/run" && exec env $extra_env RAFT_NODE_ID=node-$i RAFT_BIND_ADDRESS=127.0.0.1 RAFT_PORT=$((base + i - 1)) \
       RAFT_PEERS=${peers[$((i - 1))]} RAFT_DATA_DIR="$data/node-$i" dotnet "$work/bin/$label/raft-server.dll" >"$data/node-$i.log" 2>&1) &
     list+=("$!"); started_pids+=("$!")
   done
