@@ -33,6 +33,8 @@ public sealed class RaftHost : IAsyncDisposable
     private readonly CancellationTokenSource stopping = new();
     private readonly List<PendingWrite> batch = [];
     private readonly List<ReadOnlyMemory<byte>> batchCommands = [];
+    // Writes answered at commit (ReplicateAsync), in index order; only the loop touches it (and DisposeAsync after the loop ended).
+    private readonly Queue<(ulong Index, ulong Term, PendingWrite Write)> commitWaiters = new();
     private Thread? loopThread;
     private Thread? applyThread;
     private ITimer? ticker;
@@ -115,10 +117,22 @@ public sealed class RaftHost : IAsyncDisposable
     /// <see cref="RaftRequestException"/>: NotLeader (with the leader's id), NotCommitted (it did not happen), Timeout
     /// (outcome unknown), Overloaded or ShuttingDown.
     /// </summary>
-    public async Task<object?> ProposeAsync(ReadOnlyMemory<byte> command, CancellationToken cancellationToken = default)
+    public Task<object?> ProposeAsync(ReadOnlyMemory<byte> command, CancellationToken cancellationToken = default) =>
+        SubmitAsync(command, atCommit: false, cancellationToken);
+
+    /// <summary>
+    /// Replicates a command and completes once it is committed: durable on a quorum, so it will take effect, and every
+    /// later <see cref="ReadBarrierAsync"/> on any node sees it. It does not wait for this node's state machine to apply it,
+    /// which saves a thread hop per write; use it when the answer of <see cref="IStateMachine.Apply"/> is not needed. Fails
+    /// as <see cref="ProposeAsync"/> does.
+    /// </summary>
+    public Task ReplicateAsync(ReadOnlyMemory<byte> command, CancellationToken cancellationToken = default) =>
+        SubmitAsync(command, atCommit: true, cancellationToken);
+
+    private async Task<object?> SubmitAsync(ReadOnlyMemory<byte> command, bool atCommit, CancellationToken cancellationToken)
     {
         ThrowIfFailed();
-        var write = new PendingWrite(command, time.GetTimestamp());
+        var write = new PendingWrite(command, time.GetTimestamp(), atCommit);
         if (!TryPost(new LoopInput.Propose(write)))
         {
             throw new RaftRequestException(RaftFailureReason.Overloaded, "Too many requests are queued; retry later.");
@@ -189,6 +203,7 @@ public sealed class RaftHost : IAsyncDisposable
         }
 
         FailPendingReads(RaftFailureReason.ShuttingDown, "The node is shutting down.");
+        FailCommitWaiters(ulong.MaxValue, RaftFailureReason.ShuttingDown, "The node stopped before the write was committed; its outcome is unknown.");
         inputs.Dispose();
         applyQueue.Dispose();
         stopping.Dispose();
@@ -264,6 +279,7 @@ public sealed class RaftHost : IAsyncDisposable
             failure = e;
             logger.LogCritical(e, "Node {Node} stopped: {Message}. It no longer votes or serves; restart it once the cause is fixed.", options.NodeName(node.Id), e.Message);
             FailPendingReads(RaftFailureReason.StorageFailed, $"The node stopped: {e.Message}");
+            FailCommitWaiters(ulong.MaxValue, RaftFailureReason.StorageFailed, $"The node stopped: {e.Message}");
             foreach (var write in batch)
             {
                 write.Completion.TrySetException(new RaftRequestException(RaftFailureReason.StorageFailed, $"The node stopped: {e.Message}"));
@@ -337,7 +353,25 @@ public sealed class RaftHost : IAsyncDisposable
         if (result.IsAccepted)
         {
             Counters.AddProposals(batch.Count);
-            PostApply(new ApplyWork.Writes(result.FirstIndex, result.Term, [.. batch]));
+            var forApplier = new PendingWrite?[batch.Count];
+            var anyForApplier = false;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (batch[i].AtCommit)
+                {
+                    commitWaiters.Enqueue((result.FirstIndex + (ulong)i, result.Term, batch[i]));
+                }
+                else
+                {
+                    forApplier[i] = batch[i];
+                    anyForApplier = true;
+                }
+            }
+
+            if (anyForApplier)
+            {
+                PostApply(new ApplyWork.Writes(result.FirstIndex, result.Term, forApplier));
+            }
         }
         else
         {
@@ -402,11 +436,13 @@ public sealed class RaftHost : IAsyncDisposable
         {
             Counters.AddCommits(committed.Length);
             PostApply(new ApplyWork.Entries(committed.ToArray()));
+            AnswerCommitted(committed);
         }
 
         if (ready.Snapshot is { } installed)
         {
             PostApply(new ApplyWork.Install(installed));
+            FailCommitWaiters(installed.Metadata.Index, RaftFailureReason.Timeout, "The node installed a snapshot past this write; its outcome is unknown.");
         }
 
         if (ready.ReadStates.Count > 0)
@@ -420,6 +456,40 @@ public sealed class RaftHost : IAsyncDisposable
         }
 
         node.Advance();
+    }
+
+    // Answers the writes that wait only for commit: here on the loop, without waiting for the applier.
+    private void AnswerCommitted(ReadOnlySpan<LogEntry> committed)
+    {
+        var first = committed[0].Index;
+        var last = committed[^1].Index;
+        while (commitWaiters.TryPeek(out var waiter) && waiter.Index <= last)
+        {
+            commitWaiters.Dequeue();
+            if (waiter.Index < first)
+            {
+                // Committed entries are handed over in order, so this one was skipped by a snapshot.
+                waiter.Write.Completion.TrySetException(new RaftRequestException(RaftFailureReason.Timeout, "The node installed a snapshot past this write; its outcome is unknown."));
+            }
+            else if (committed[(int)(waiter.Index - first)].Term == waiter.Term)
+            {
+                Counters.CommitObserved?.Invoke(time.GetElapsedTime(waiter.Write.StartedAt));
+                waiter.Write.Completion.TrySetResult(null);
+            }
+            else
+            {
+                waiter.Write.Completion.TrySetException(new RaftRequestException(RaftFailureReason.NotCommitted, "Leadership changed before the write committed; it did not take effect."));
+            }
+        }
+    }
+
+    private void FailCommitWaiters(ulong upTo, RaftFailureReason reason, string message)
+    {
+        while (commitWaiters.TryPeek(out var waiter) && waiter.Index <= upTo)
+        {
+            commitWaiters.Dequeue();
+            waiter.Write.Completion.TrySetException(new RaftRequestException(reason, message));
+        }
     }
 
     private void Send(IReadOnlyList<Message> messages)
@@ -553,7 +623,10 @@ public sealed class RaftHost : IAsyncDisposable
                     case ApplyWork.Writes registered:
                         for (var i = 0; i < registered.Pending.Length; i++)
                         {
-                            writes[registered.FirstIndex + (ulong)i] = (registered.Term, registered.Pending[i]);
+                            if (registered.Pending[i] is { } pending)
+                            {
+                                writes[registered.FirstIndex + (ulong)i] = (registered.Term, pending);
+                            }
                         }
 
                         break;

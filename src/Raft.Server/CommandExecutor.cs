@@ -31,10 +31,10 @@ public sealed class CommandExecutor(RaftNodeService node, ServerSettings setting
                         ? (200, CommandResponse.Ok(value))
                         : (404, CommandResponse.Fail($"key '{request.Key}' not found"));
                 case "SET":
-                    await node.Host.ProposeAsync(new KvCommand(KvOperation.Set, request.Key, request.Value).Encode(), cancellationToken).ConfigureAwait(false);
+                    await node.Host.ReplicateAsync(new KvCommand(KvOperation.Set, request.Key, request.Value).Encode(), cancellationToken).ConfigureAwait(false);
                     return (200, CommandResponse.Ok());
                 default:
-                    await node.Host.ProposeAsync(new KvCommand(KvOperation.Delete, request.Key, null).Encode(), cancellationToken).ConfigureAwait(false);
+                    await node.Host.ReplicateAsync(new KvCommand(KvOperation.Delete, request.Key, null).Encode(), cancellationToken).ConfigureAwait(false);
                     return (200, CommandResponse.Ok());
             }
         }
