@@ -185,6 +185,9 @@ internal sealed class InboundConnection
                 throw new ProtocolException("Snapshot chunk without a snapshot in progress.");
             }
 
+            // Spooling does file I/O (and an fsync at the end): off the thread that received the frame, which may be the
+            // socket engine's own when completions run inline.
+            await Task.Yield();
             await spool.AppendAsync(frame[1..], ct).ConfigureAwait(false);
             if (!spool.IsComplete)
             {
@@ -218,6 +221,7 @@ internal sealed class InboundConnection
             return null;
         }
 
+        await Task.Yield(); // creating the spool file reserves its space: file I/O, off the receiving thread as above
         return new SnapshotSpool(options.EffectiveSnapshotDirectory, options.LocalId, install);
     }
 
