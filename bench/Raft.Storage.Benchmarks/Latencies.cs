@@ -17,6 +17,8 @@ internal sealed class Latencies
 
     public double Mean => samples.Average();
 
+    public double Total => samples.Sum();
+
     public void Add(double microseconds) => samples.Add(microseconds);
 
     public double Percentile(double percent)

@@ -9,8 +9,11 @@ namespace Raft.Storage.Benchmarks;
 /// Measures the file log store against the raw disk in the same run:
 /// <list type="number">
 /// <item>the fsync floor (a small write and flush, repeated) and the latency of a single-entry append;</item>
-/// <item>batched 1 KiB appends at 1-1,000 entries per batch against raw sequential write+flush of the same bytes;</item>
-/// <item>recovery of a 1 GiB log, cold and warm, against a raw sequential read, with the memory it took.</item>
+/// <item>batched 1 KiB appends at 1-1,000 entries per batch against raw sequential write+flush of the same bytes, to a log
+/// in steady state (compacted as a node does, so that rolls reuse recycled segment files) and to a new log (every segment
+/// a zero-filled new file);</item>
+/// <item>recovery of a 1 GiB log, cold and warm, against a raw sequential read, with the memory it took; and the restart
+/// of a steady-state log whose newest segment is a recycled file.</item>
 /// </list>
 /// Usage: <c>dotnet run -c Release --project bench/Raft.Storage.Benchmarks [-- base-directory]</c>; data goes to a
 /// fresh directory under the base (default: the temp directory) and is deleted afterwards.
@@ -19,7 +22,7 @@ internal static class Program
 {
     public const string ClusterId = "storage-benchmark";
     private const int EntrySize = 1024;
-    private const long SegmentBytes = 64L << 20;
+    public const long SegmentBytes = 64L << 20;
     private const long RecoveryLogBytes = 1L << 30;
 
     private static readonly int RecordSize = WalRecord.SizeOf(EntrySize);
@@ -117,10 +120,11 @@ internal static class Program
     private static void Throughput(string root)
     {
         const int Rounds = 8;
+        var notes = new List<string>();
         Console.WriteLine("## 2. Batched 1 KiB appends, one write + fsync per batch");
         Console.WriteLine();
-        Console.WriteLine("| entries per batch | raw preallocated MB/s | raw growing MB/s | store MB/s | store / raw preallocated | median batch µs, raw preallocated / store | store p99 µs | store without preallocation MB/s |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| entries per batch | raw preallocated MB/s | raw growing MB/s | **store, steady state MB/s** | **steady state / raw preallocated** | store, new log MB/s: appends / with its zero-filling | new log / raw preallocated | median batch µs: raw preallocated / steady state / new log | p99 µs: steady state / new log | store without preallocation MB/s |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var batch in new[] { 1, 10, 100, 1000 })
         {
             var operations = batch switch { 1 => 3000, 10 => 2400, 100 => 900, _ => 240 };
@@ -129,52 +133,87 @@ internal static class Program
             var payload = Payload(EntrySize);
             var entries = new LogEntry[batch];
             ulong index = 0;
-            using var preallocated = RawFile.Preallocated(Path.Combine(root, $"raw-batch-{batch}"), SegmentBytes);
-            using var growing = RawFile.Growing(Path.Combine(root, $"raw-growing-batch-{batch}"));
-            using var store = FileLogStore.Open(Path.Combine(root, $"batch-{batch}"), new FileLogStoreOptions { ClusterId = ClusterId });
-            using var growingStore = FileLogStore.Open(Path.Combine(root, $"batch-growing-{batch}"), new FileLogStoreOptions { ClusterId = ClusterId, PreallocateSegments = false });
-            ulong growingIndex = 0;
+            var directory = Path.Combine(root, $"batch-{batch}");
+            Directory.CreateDirectory(directory);
             var raw = new Latencies();
             var rawGrowing = new Latencies();
             var appends = new Latencies();
+            var appendsSteady = new Latencies();
             var appendsGrowing = new Latencies();
-            for (var round = 0; round <= Rounds; round++)
+            var backgroundWait = 0.0;
+            (int Recycled, int ZeroFilled) newLogFiles, steadyFiles;
+            int newLogRolls;
+            Latencies compactions;
+            using (var preallocated = RawFile.Preallocated(Path.Combine(directory, "raw"), SegmentBytes))
+            using (var growing = RawFile.Growing(Path.Combine(directory, "raw-growing")))
+            using (var store = FileLogStore.Open(Path.Combine(directory, "store"), new FileLogStoreOptions { ClusterId = ClusterId }))
+            using (var steady = SteadyStateLog.Open(Path.Combine(directory, "store-steady"), payload))
+            using (var growingStore = FileLogStore.Open(Path.Combine(directory, "store-growing"), new FileLogStoreOptions { ClusterId = ClusterId, PreallocateSegments = false }))
             {
-                var warmUp = round == 0;
-                var count = warmUp ? Math.Max(10, operations / 20) : operations / Rounds;
-                Measure(warmUp ? null : raw, count, () => preallocated.WriteAndSync(data));
-                Measure(warmUp ? null : rawGrowing, count, () => growing.WriteAndSync(data));
-                Measure(warmUp ? null : appends, count, () =>
+                ulong growingIndex = 0;
+                var steadyEntries = new LogEntry[batch];
+                for (var round = 0; round <= Rounds; round++)
                 {
-                    for (var i = 0; i < batch; i++)
+                    var warmUp = round == 0;
+                    var count = warmUp ? Math.Max(10, operations / 20) : operations / Rounds;
+                    Measure(warmUp ? null : raw, count, () => preallocated.WriteAndSync(data));
+                    Measure(warmUp ? null : rawGrowing, count, () => growing.WriteAndSync(data));
+                    Measure(warmUp ? null : appends, count, () =>
                     {
-                        entries[i] = new LogEntry(++index, 1, EntryType.Command, payload);
-                    }
+                        for (var i = 0; i < batch; i++)
+                        {
+                            entries[i] = new LogEntry(++index, 1, EntryType.Command, payload);
+                        }
 
-                    store.Save(null, entries);
-                });
-                Measure(warmUp ? null : appendsGrowing, count, () =>
-                {
-                    for (var i = 0; i < batch; i++)
-                    {
-                        entries[i] = new LogEntry(++growingIndex, 1, EntryType.Command, payload);
-                    }
+                        store.Save(null, entries);
+                    });
 
-                    growingStore.Save(null, entries);
-                });
-                if (warmUp)
-                {
+                    // The zero-filling of the next segment that a roll started in the background is the new log's work: it
+                    // is waited for here and charged to it, rather than left to slow down whatever is measured next.
+                    var waiting = Stopwatch.GetTimestamp();
                     store.WaitForBackgroundWork();
+                    if (!warmUp)
+                    {
+                        backgroundWait += Stopwatch.GetElapsedTime(waiting).TotalMicroseconds;
+                    }
+
+                    // The node's snapshots and compactions happen between appends and are not part of their time.
+                    Measure(warmUp ? null : appendsSteady, count, () => steady.Append(steadyEntries), between: steady.CompactIfDue);
+                    Measure(warmUp ? null : appendsGrowing, count, () =>
+                    {
+                        for (var i = 0; i < batch; i++)
+                        {
+                            entries[i] = new LogEntry(++growingIndex, 1, EntryType.Command, payload);
+                        }
+
+                        growingStore.Save(null, entries);
+                    });
                 }
+
+                newLogFiles = store.SegmentFiles;
+                newLogRolls = store.SegmentCount - 1;
+                steadyFiles = steady.SegmentFilesSinceWarmUp;
+                compactions = steady.Compactions;
             }
 
-            double Rate(Latencies latencies) => bytes / latencies.Mean;
+            Directory.Delete(directory, recursive: true);
+            double Rate(Latencies latencies, double extra = 0) => bytes * latencies.Count / (latencies.Total + extra);
+            var newLog = Rate(appends, backgroundWait);
             Console.WriteLine(Invariant(
-                $"| {batch} | {Rate(raw):F1} | {Rate(rawGrowing):F1} | {Rate(appends):F1} | {Rate(appends) / Rate(raw):P0} | {raw.Median:F0} / {appends.Median:F0} | {appends.P99:F0} | {Rate(appendsGrowing):F1} |"));
+                $"| {batch} | {Rate(raw):F1} | {Rate(rawGrowing):F1} | **{Rate(appendsSteady):F1}** | **{Rate(appendsSteady) / Rate(raw):P0}** | {Rate(appends):F1} / {newLog:F1} | {Rate(appends) / Rate(raw):P0} / {newLog / Rate(raw):P0} | {raw.Median:F0} / {appendsSteady.Median:F0} / {appends.Median:F0} | {appendsSteady.P99:F0} / {appends.P99:F0} | {Rate(appendsGrowing):F1} |"));
+            var compacting = compactions.Count > 0 ? Invariant($" (snapshot + compaction took {compactions.Median / 1000:F1} ms at the median)") : string.Empty;
+            notes.Add(Invariant(
+                $"{batch}-entry batches: the new log rolled {newLogRolls} time(s), into zero-filled files ({newLogFiles.ZeroFilled} written in all, counting the one prepared ahead at open; waiting for them added {backgroundWait / 1000:F0} ms to {appends.Total / 1000:F0} ms of appends); the steady-state log rolled into {steadyFiles.Recycled} recycled file(s), zero-filled {steadyFiles.ZeroFilled} file(s) and compacted {compactions.Count} time(s){compacting}."));
         }
 
         Console.WriteLine();
         Console.WriteLine("MB/s are of entry payload (10^6 bytes/s) over all batches; the raw writes carry the same payload bytes without record headers. Goal: store at least 80% of raw.");
+        Console.WriteLine($"Steady state: a store warmed up with three segments' worth of entries that takes a snapshot and compacts every {SteadyStateLog.CompactEvery:N0} entries (32 MiB), as a running node does, so that its rolls reuse compacted segment files; the snapshots and compactions are not timed. New log: a store opened on an empty directory, whose segments are all zero-filled spares; after each of its turns the benchmark waits for the zero-filling its rolls started in the background, so that it does not slow down the next measurement: \"appends\" leaves that wait out, \"with its zero-filling\" counts it.");
+        foreach (var note in notes)
+        {
+            Console.WriteLine($"- {note}");
+        }
+
         Console.WriteLine();
     }
 
@@ -204,12 +243,12 @@ internal static class Program
         Console.WriteLine();
         Console.WriteLine(Invariant($"Log: {segments.Length} segments, {fileBytes / 1e9:F2} GB of files, written in {written.Elapsed.TotalSeconds:F1} s."));
         Console.WriteLine();
-        Console.WriteLine("| what | MB/s | seconds | peak working set | GC heap after | allocated |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| what | MB/s | seconds | fastest of 5 more opens in the same process, s | peak working set | GC heap after | allocated |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
 
         DropFromPageCache(segments);
         var rawRead = RawRead(segments);
-        Console.WriteLine(Invariant($"| raw sequential read, cold (4 MiB reads) | {fileBytes / rawRead / 1e6:F0} | {rawRead:F2} | | | |"));
+        Console.WriteLine(Invariant($"| raw sequential read, cold (4 MiB reads) | {fileBytes / rawRead / 1e6:F0} | {rawRead:F2} | | | | |"));
         DropFromPageCache(segments);
         foreach (var pass in new[] { "cold", "warm" })
         {
@@ -217,20 +256,50 @@ internal static class Program
             var seconds = double.Parse(probe["seconds"], CultureInfo.InvariantCulture);
             var scanned = long.Parse(probe["bytes"], CultureInfo.InvariantCulture);
             Console.WriteLine(Invariant(
-                $"| FileLogStore.Open, {pass} page cache ({probe["entries"]} entries) | {scanned / seconds / 1e6:F0} | {seconds:F2} | {Mb(probe["peakWorkingSet"])} (at start {Mb(probe["workingSetBefore"])}) | {Mb(probe["gcHeap"])} | {Mb(probe["allocated"])} |"));
+                $"| FileLogStore.Open, {pass} page cache ({probe["entries"]} entries) | {scanned / seconds / 1e6:F0} | {seconds:F2} | {Seconds(probe["warmSeconds"])} | {Mb(probe["peakWorkingSet"])} (at start {Mb(probe["workingSetBefore"])}) | {Mb(probe["gcHeap"])} | {Mb(probe["allocated"])} |"));
+        }
+
+        // A node restarting in steady state: its newest segment is a recycled file, whose stale records after the end of
+        // the log recovery reads through (looking for remains of a torn write) but must not rewrite.
+        var steadyDirectory = Path.Combine(root, "recovery-steady");
+        using (var steady = SteadyStateLog.Open(steadyDirectory, Payload(EntrySize)))
+        {
+            var batch = new LogEntry[1000];
+            while (steady.SegmentFilesSinceWarmUp.Recycled == 0)
+            {
+                steady.Append(batch);
+                steady.CompactIfDue();
+            }
+
+            for (var i = 0; i < 16; i++)
+            {
+                steady.Append(batch);
+            }
+        }
+
+        var steadySegments = Directory.GetFiles(Path.Combine(steadyDirectory, "wal"), "*.wal");
+        DropFromPageCache(steadySegments);
+        foreach (var pass in new[] { "cold", "warm" })
+        {
+            var probe = RunProbe(steadyDirectory);
+            var scanned = long.Parse(probe["bytes"], CultureInfo.InvariantCulture);
+            Console.WriteLine(Invariant(
+                $"| FileLogStore.Open of a steady-state log, {pass} ({steadySegments.Length} segments, {scanned / 1e6:F0} MB of records; the newest segment a recycled file with stale records after 16 MB of new ones; torn write reported: {probe["tornWrite"]}) | | {Seconds(probe["seconds"])} | {Seconds(probe["warmSeconds"])} | {Mb(probe["peakWorkingSet"])} | {Mb(probe["gcHeap"])} | {Mb(probe["allocated"])} |"));
         }
 
         Console.WriteLine();
         Console.WriteLine("Recovery MB/s count the record bytes it checksummed. Goal: at least 500 MB/s, with memory independent of the log's size.");
+        Console.WriteLine("The first open runs in a fresh process, so it includes compiling the recovery code; the five more opens in the same process find it compiled and the page cache warm. In the steady-state log, recovery also reads the recycled segment's stale bytes after the end of the log, checksumming the records among them, and rewrites nothing.");
     }
 
-    private static void Measure(Latencies? into, int count, Action operation)
+    private static void Measure(Latencies? into, int count, Action operation, Action? between = null)
     {
         for (var i = 0; i < count; i++)
         {
             var started = Stopwatch.GetTimestamp();
             operation();
             into?.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+            between?.Invoke();
         }
     }
 
@@ -324,6 +393,8 @@ internal static class Program
             .MaxBy(parts => parts[1].Length);
         return best is null ? "file system unknown" : $"{best[2]} on {best[0]}";
     }
+
+    private static string Seconds(string seconds) => Invariant($"{double.Parse(seconds, CultureInfo.InvariantCulture):F2}");
 
     private static string Mb(string bytes) => Invariant($"{long.Parse(bytes, CultureInfo.InvariantCulture) / 1e6:F0} MB");
 

@@ -15,21 +15,39 @@ internal static class RecoveryProbe
         var workingSetBefore = process.WorkingSet64;
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var started = Stopwatch.GetTimestamp();
-        using var store = FileLogStore.Open(directory, new FileLogStoreOptions { ClusterId = Program.ClusterId });
+        var store = FileLogStore.Open(directory, new FileLogStoreOptions { ClusterId = Program.ClusterId });
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         process.Refresh();
         var report = store.Recovery;
+        var lastIndex = store.LastIndex;
+        var peakWorkingSet = process.PeakWorkingSet64;
+        var gcHeap = GC.GetGCMemoryInfo().HeapSizeBytes;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+
+        // Five more times in the same process, with the page cache warm and the recovery code compiled (tiered
+        // compilation takes three or four opens to optimise it): what is left of the first open's time once process
+        // start-up and the cold disk are taken away.
+        store.Dispose();
+        var fastest = double.MaxValue;
+        for (var i = 0; i < 5; i++)
+        {
+            var again = Stopwatch.GetTimestamp();
+            using var reopened = FileLogStore.Open(directory, new FileLogStoreOptions { ClusterId = Program.ClusterId });
+            fastest = Math.Min(fastest, Stopwatch.GetElapsedTime(again).TotalSeconds);
+        }
         var values = new Dictionary<string, string>
         {
             ["seconds"] = seconds.ToString("R", CultureInfo.InvariantCulture),
+            ["warmSeconds"] = fastest.ToString("R", CultureInfo.InvariantCulture),
             ["bytes"] = report.BytesScanned.ToString(CultureInfo.InvariantCulture),
             ["entries"] = report.EntriesScanned.ToString(CultureInfo.InvariantCulture),
             ["segments"] = report.SegmentsScanned.ToString(CultureInfo.InvariantCulture),
-            ["lastIndex"] = store.LastIndex.ToString(CultureInfo.InvariantCulture),
+            ["tornWrite"] = report.TornWriteFile is null ? "no" : "yes",
+            ["lastIndex"] = lastIndex.ToString(CultureInfo.InvariantCulture),
             ["workingSetBefore"] = workingSetBefore.ToString(CultureInfo.InvariantCulture),
-            ["peakWorkingSet"] = process.PeakWorkingSet64.ToString(CultureInfo.InvariantCulture),
-            ["gcHeap"] = GC.GetGCMemoryInfo().HeapSizeBytes.ToString(CultureInfo.InvariantCulture),
-            ["allocated"] = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore).ToString(CultureInfo.InvariantCulture),
+            ["peakWorkingSet"] = peakWorkingSet.ToString(CultureInfo.InvariantCulture),
+            ["gcHeap"] = gcHeap.ToString(CultureInfo.InvariantCulture),
+            ["allocated"] = allocated.ToString(CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in values)
         {

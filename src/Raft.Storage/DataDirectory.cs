@@ -9,14 +9,19 @@ namespace Raft.Storage;
 /// <code>
 /// meta    text: format version and cluster id, written once when the directory is created
 /// lock    held (flock) while a store has the directory open
-/// wal/    write-ahead log segments: {sequence}-{first index}.wal
+/// wal/    write-ahead log segments: {sequence}-{first index}.wal; files waiting to become segments (spare.tmp,
+///         recycled-{n}.tmp) are removed on open
 /// snap/   snapshots: {last included index}-{term}.snap
 /// </code>
 /// The meta file is written last, through a temporary file and a rename, so its presence means the layout is complete.
 /// </summary>
 internal sealed class DataDirectory : IDisposable
 {
-    public const int FormatVersion = 1;
+    /// <summary>
+    /// The layout and record format this build reads and writes. 2: record checksums are salted with the segment's
+    /// sequence number, segments end with a seal and may be recycled files (version 1 directories are refused).
+    /// </summary>
+    public const int FormatVersion = 2;
     public const string MetaFileName = "meta";
     public const string WalDirectoryName = "wal";
     public const string SnapshotDirectoryName = "snap";

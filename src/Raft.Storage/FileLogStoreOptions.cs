@@ -14,12 +14,14 @@ public sealed record FileLogStoreOptions
     /// <summary>Create the directory layout when the directory is missing or empty. False for a node that must find its existing data.</summary>
     public bool CreateIfMissing { get; init; } = true;
 
-    /// <summary>Size at which the log moves on to a new segment file; whole segments are what compaction deletes.</summary>
+    /// <summary>Size at which the log moves on to a new segment file; whole segments are what compaction deletes or recycles.</summary>
     public long SegmentSize { get; init; } = 64L << 20;
 
     /// <summary>
-    /// Zero-fill each segment file to <see cref="SegmentSize"/> before use, so that appends overwrite allocated blocks and
-    /// each fsync writes no file-system metadata (much faster on ext4). Costs one segment of disk space ahead.
+    /// Give each segment file its full <see cref="SegmentSize"/> before use, so that appends overwrite allocated blocks and
+    /// each fsync writes no file-system metadata (much faster on ext4): the file of a segment that compaction made obsolete
+    /// is recycled, and only when none is waiting is a new file zero-filled. Costs up to three segments of disk space ahead
+    /// (a zero-filled spare and up to two recycled files).
     /// </summary>
     public bool PreallocateSegments { get; init; } = true;
 

@@ -19,7 +19,7 @@ public sealed class RecoveryReport
     /// <summary>Whether a snapshot installation that a crash interrupted was rolled back (the log was kept as before it).</summary>
     public bool SnapshotInstallRolledBack { get; internal set; }
 
-    /// <summary>Temporary files (unfinished snapshots, spare segments) that were removed.</summary>
+    /// <summary>Temporary files (unfinished snapshots, spare and recycled segment files) that were removed.</summary>
     public int TemporaryFilesRemoved { get; internal set; }
 
     public TimeSpan Duration { get; internal set; }

@@ -41,6 +41,30 @@ public sealed class CrashConsistencyTests
         new SaveStep(new HardState(5, 5, 85), Entries(81, 95, 5, size: 120)),
         new RestartStep(),
         new SaveStep(null, Entries(96, 100, 5, size: 700)),
+
+        // With preallocation, compaction hands the files of obsolete segments to later rolls: rolls for full segments,
+        // for a replaced suffix and for a snapshot installation go into recycled files, whose stale records follow the
+        // log's end; a restart then recovers a log whose active segment is a recycled file.
+        new SaveStep(null, Entries(101, 108, 5, size: 200)),
+        new SaveStep(new HardState(5, 5, 100), Entries(109, 116, 5, size: 200)),
+        new SaveStep(null, Entries(117, 124, 5, size: 200)),
+        new SaveSnapshotStep(Snapshot(115, 5, 700)),
+        new CompactStep(115),
+        new SaveStep(new HardState(6, 6, 118), Entries(125, 132, 6, size: 150)),
+        new SaveStep(null, Entries(133, 140, 6, size: 150)),
+        new SaveStep(null, Entries(121, 128, 7, size: 170, salt: 3)),
+        new SaveStep(new HardState(7, 7, 125), Entries(129, 136, 7, size: 190)),
+        new SaveSnapshotStep(Snapshot(125, 7, 900)),
+        new CompactStep(125),
+        new SaveStep(null, Entries(137, 144, 7, size: 210)),
+        new InstallStep(Snapshot(160, 8, 1200)),
+        new SaveStep(new HardState(8, 8, 160), Entries(161, 170, 8, size: 230)),
+        new SaveStep(null, Entries(171, 180, 8, size: 230)),
+        new SaveSnapshotStep(Snapshot(175, 8, 600)),
+        new CompactStep(175),
+        new SaveStep(null, Entries(181, 190, 8, size: 230)),
+        new RestartStep(),
+        new SaveStep(null, Entries(191, 195, 8, size: 240)),
     ];
 
     private interface Step;
@@ -52,7 +76,12 @@ public sealed class CrashConsistencyTests
     {
         var options = Options(new FaultInjectingFileSystem(), segmentSize: 4096, preallocate: preallocate);
         var points = CountCrashPoints(options, Workload);
-        Assert.True(points > 80, $"only {points} crash points");
+        Assert.True(points > 150, $"only {points} crash points");
+        if (preallocate)
+        {
+            var rolls = RollsIntoRecycledFiles(options, Workload);
+            Assert.True(rolls >= 4, $"only {rolls} rolls into recycled files");
+        }
         for (long point = 1; point <= points; point++)
         {
             var fileSystem = new FaultInjectingFileSystem();
@@ -180,6 +209,19 @@ public sealed class CrashConsistencyTests
         return [.. steps];
     }
 
+    // How many times the workload, run to the end, renames a recycled file into place as a new segment.
+    private static int RollsIntoRecycledFiles(FileLogStoreOptions options, Step[] workload)
+    {
+        var fileSystem = new FaultInjectingFileSystem();
+        var rolls = 0;
+        var recycled = Path.Combine(Root, "wal", Wal.SegmentAllocator.RecycledPrefix);
+        Run(fileSystem, options, workload, long.MaxValue, operation =>
+        {
+            rolls += operation.Kind == FileSystemOperationKind.Rename && operation.Path.StartsWith(recycled, StringComparison.Ordinal) ? 1 : 0;
+        });
+        return rolls;
+    }
+
     private static long CountCrashPoints(FileLogStoreOptions options, Step[] workload)
     {
         var fileSystem = new FaultInjectingFileSystem();
@@ -189,10 +231,14 @@ public sealed class CrashConsistencyTests
 
     // Runs the workload until the power fails at mutation number `crashAt`; returns what had been acknowledged and the
     // step that was in flight.
-    private static (LogModel Acknowledged, Step? InFlight) Run(FaultInjectingFileSystem fileSystem, FileLogStoreOptions options, Step[] workload, long crashAt)
+    private static (LogModel Acknowledged, Step? InFlight) Run(FaultInjectingFileSystem fileSystem, FileLogStoreOptions options, Step[] workload, long crashAt, Action<FileSystemOperation>? observe = null)
     {
         options = options with { FileSystem = fileSystem };
-        fileSystem.Fault = operation => operation.IsMutation && operation.Sequence == crashAt ? new PowerLoss() : null;
+        fileSystem.Fault = operation =>
+        {
+            observe?.Invoke(operation);
+            return operation.IsMutation && operation.Sequence == crashAt ? new PowerLoss() : null;
+        };
         var model = new LogModel();
         Step? inFlight = new RestartStep();
         FileLogStore? store = null;

@@ -19,12 +19,14 @@ public sealed class DataDirectoryTests
         Assert.Contains(Root, error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void UnknownFormatVersionIsRefused()
+    [Theory]
+    [InlineData(1)] // before segment recycling: unsalted checksums, unsealed segments
+    [InlineData(7)]
+    public void UnknownFormatVersionIsRefused(int version)
     {
         Open(fileSystem).Dispose();
         var meta = Path.Combine(Root, "meta");
-        var text = System.Text.Encoding.UTF8.GetString(ReadFile(fileSystem, meta)).Replace("format-version: 1", "format-version: 7", StringComparison.Ordinal);
+        var text = System.Text.Encoding.UTF8.GetString(ReadFile(fileSystem, meta)).Replace("format-version: 2", $"format-version: {version}", StringComparison.Ordinal);
         fileSystem.DeleteFile(meta);
         using (var file = fileSystem.OpenFile(meta, FileMode.CreateNew))
         {
@@ -33,8 +35,8 @@ public sealed class DataDirectoryTests
 
         var error = Assert.Throws<IncompatibleDataDirectoryException>(() => Open(fileSystem));
 
-        Assert.Contains("format version 7", error.Message, StringComparison.Ordinal);
-        Assert.Contains("reads version 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"format version {version}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("reads version 2", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -410,7 +410,7 @@ public sealed class FileLogStoreTests
         Assert.Equal(["0000000000000001-0000000000000001.wal"], fileSystem.GetFileNames(Path.Combine(Root, "wal")));
         Assert.Equal(["0000000000000002-0000000000000001.snap"], fileSystem.GetFileNames(Path.Combine(Root, "snap")));
         var meta = System.Text.Encoding.UTF8.GetString(ReadFile(fileSystem, Path.Combine(Root, "meta")));
-        Assert.Contains("format-version: 1\n", meta, StringComparison.Ordinal);
+        Assert.Contains("format-version: 2\n", meta, StringComparison.Ordinal);
         Assert.Contains($"cluster-id: {Cluster}\n", meta, StringComparison.Ordinal);
     }
 

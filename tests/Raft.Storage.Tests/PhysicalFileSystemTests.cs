@@ -30,8 +30,9 @@ public sealed class PhysicalFileSystemTests : IDisposable
         var wal = Path.Combine(directory, "wal");
         var segments = Directory.GetFiles(wal, "*.wal").Order(StringComparer.Ordinal).ToArray();
         Assert.True(segments.Length > 3);
-        Assert.Equal(64 << 10, new FileInfo(segments[^1]).Length);
-        Assert.All(segments[..^1], sealedSegment => Assert.True(new FileInfo(sealedSegment).Length < 64 << 10));
+
+        // Sealed segments keep their preallocated size, so that compaction can recycle them whole.
+        Assert.All(segments, segment => Assert.Equal(64 << 10, new FileInfo(segment).Length));
 
         using var reopened = FileLogStore.Open(directory, Production);
         Assert.Equal(1001UL, reopened.FirstIndex);
@@ -39,6 +40,46 @@ public sealed class PhysicalFileSystemTests : IDisposable
         AssertEntries(entries[1000..], ReadAll(reopened));
         Assert.Equal(300_000, ReadSnapshotData(reopened.GetSnapshot().Source).Length);
         Assert.DoesNotContain(Directory.GetFiles(wal), path => path.EndsWith(".tmp", StringComparison.Ordinal) && !path.EndsWith("spare.tmp", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void RollsReuseCompactedSegmentsInsteadOfZeroFillingSparesInTheBackground()
+    {
+        var entries = Entries(1, 8000, 1, size: 200);
+        var zeroFilledHalfway = -1;
+        using (var store = FileLogStore.Open(directory, Production))
+        {
+            foreach (var batch in entries.Chunk(50))
+            {
+                var last = batch[^1].Index;
+                store.Save(new HardState(1, 1, last), batch);
+                if (last % 200 == 0)
+                {
+                    store.SaveSnapshot(Snapshot(last - 100, 1, 1000));
+                    store.Compact(last - 100);
+                }
+
+                if (last == 4000)
+                {
+                    store.WaitForBackgroundWork();
+                    zeroFilledHalfway = store.SegmentFiles.ZeroFilled;
+                }
+            }
+
+            store.WaitForBackgroundWork();
+            var (recycled, zeroFilled) = store.SegmentFiles;
+
+            // About 29 rolls: after the first ones, every roll takes a recycled file and no spare is zero-filled again.
+            Assert.True(recycled >= 20, $"{recycled} rolls into recycled files, {zeroFilled} zero-filled spares");
+            Assert.True(zeroFilled <= 3, $"{zeroFilled} zero-filled spares");
+            Assert.Equal(zeroFilledHalfway, zeroFilled);
+            AssertEntries(entries[(int)(store.FirstIndex - 1)..], ReadAll(store));
+        }
+
+        using var reopened = FileLogStore.Open(directory, Production);
+        Assert.Equal(7901UL, reopened.FirstIndex);
+        Assert.Null(reopened.Recovery.TornWriteFile);
+        AssertEntries(entries[7900..], ReadAll(reopened));
     }
 
     [Fact]

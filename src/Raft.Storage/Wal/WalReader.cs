@@ -5,9 +5,10 @@ namespace Raft.Storage.Wal;
 /// <summary>
 /// Reads records of one segment through a window of the file, so that a scan costs one read per window, not per record.
 /// In recovery the window buffer is reused; when reading entries for the log it is fresh for every window, because the
-/// returned payloads point into it and must never change afterwards.
+/// returned payloads point into it and must never change afterwards. Records count as intact only with the checksum salt
+/// of the segment they are read from (its sequence number, <paramref name="segment"/>).
 /// </summary>
-internal sealed class WalReader(IFile file, long end, byte[] buffer, bool reuseBuffer)
+internal sealed class WalReader(IFile file, long end, byte[] buffer, bool reuseBuffer, ulong segment)
 {
     private const int MaxGrownWindow = 1 << 20;
 
@@ -27,7 +28,7 @@ internal sealed class WalReader(IFile file, long end, byte[] buffer, bool reuseB
         }
 
         var record = Window(offset);
-        if (!WalRecord.IsIntact(record, header.PayloadLength))
+        if (!WalRecord.IsIntact(record, header.PayloadLength, segment))
         {
             return false;
         }

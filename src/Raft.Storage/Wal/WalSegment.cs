@@ -26,6 +26,15 @@ internal sealed class WalSegment(ulong sequence, string path, IFile file) : IDis
     /// <summary>Bytes of intact records: where the next write goes. 0 means the segment start has not been written yet.</summary>
     public long End { get; set; }
 
+    /// <summary>
+    /// Whether the file is a recycled segment: bytes after <see cref="End"/> may be stale records of its earlier life rather
+    /// than zeros. Said by the segment start record.
+    /// </summary>
+    public bool Recycled { get; set; }
+
+    /// <summary>Whether the segment ends with its <see cref="WalRecordKind.SegmentEnd"/> record: nothing more is written to it.</summary>
+    public bool Sealed { get; set; }
+
     /// <summary>Index of the first entry record, or 0 when the segment holds none.</summary>
     public ulong FirstIndex { get; private set; }
 

@@ -52,7 +52,7 @@ internal sealed partial class WriteAheadLog
                 segments[i + 1].File.Prefetch(0, segments[i + 1].File.Length);
             }
 
-            replay.Scan(segments[i], isLast: i == segments.Count - 1, buffer);
+            replay.Scan(segments[i], isLast: i == segments.Count - 1, oldestSequence: segments[0].Sequence, buffer);
         }
 
         replay.Finish();
@@ -68,12 +68,14 @@ internal sealed partial class WriteAheadLog
         // A SnapshotInstalled record whose snapshot never became durable: the installation did not finish.
         private (WalSegment Segment, long Offset)? unfinishedInstall;
 
-        public void Scan(WalSegment segment, bool isLast, byte[] buffer)
+        public void Scan(WalSegment segment, bool isLast, ulong oldestSequence, byte[] buffer)
         {
             var length = segment.File.Length;
-            var reader = new WalReader(segment.File, length, buffer, reuseBuffer: true);
+            var reader = new WalReader(segment.File, length, buffer, reuseBuffer: true, segment.Sequence);
             long offset = 0;
-            while (reader.TryRead(offset, out var header, out var payload))
+
+            // A seal ends the segment: what follows it is stale data of a recycled file's earlier life, or zeros.
+            while (!segment.Sealed && reader.TryRead(offset, out var header, out var payload))
             {
                 Apply(segment, offset, header, payload.Span);
                 offset += header.Size;
@@ -82,9 +84,36 @@ internal sealed partial class WriteAheadLog
             segment.End = offset;
             report.SegmentsScanned++;
             report.BytesScanned += offset;
+            if (segment.Sealed)
+            {
+                return;
+            }
+
+            if (offset == 0 && log.StaleStart(segment) is { } stale)
+            {
+                // The file begins with the intact start of another segment: either a recycled file that a crash left
+                // before its first write landed, or a segment file under the wrong name. The first happens only to the
+                // last segment, and leaves an older segment in place (the one it was to follow, which compaction cannot
+                // have removed before the first write) whose sequence is above the stale one: compaction recycles the
+                // oldest segments only, so every segment it keeps, and every later one, is newer than a recycled file's.
+                if (!isLast || oldestSequence == segment.Sequence || stale >= oldestSequence)
+                {
+                    throw log.Corruption(segment.Path, 0, $"the segment start names sequence {stale}, not {segment.Sequence}");
+                }
+
+                segment.Recycled = true;
+            }
+
+            if (!isLast)
+            {
+                throw log.Corruption(segment.Path, offset, offset == 0
+                    ? "the segment does not begin with an intact segment start record"
+                    : "the record here is damaged (invalid header or checksum mismatch) in a segment that was complete (it is not the last one, yet it has no seal)");
+            }
+
             if (offset < length)
             {
-                InspectTail(segment, offset, length, isLast);
+                InspectTail(segment, offset, length);
             }
         }
 
@@ -135,8 +164,16 @@ internal sealed partial class WriteAheadLog
 
             switch (header.Kind)
             {
-                case WalRecordKind.SegmentStart when header.Index != segment.Sequence || !payload.SequenceEqual(WalRecord.SegmentMagic):
+                case WalRecordKind.SegmentStart when header.Index != segment.Sequence:
                     throw log.Corruption(segment.Path, offset, $"the segment start names sequence {header.Index}, not {segment.Sequence}");
+                case WalRecordKind.SegmentStart:
+                    segment.Recycled = WalRecord.TryReadSegmentStart(payload, out var recycled)
+                        ? recycled
+                        : throw log.Corruption(segment.Path, offset, "the segment start is not one this format writes (magic or flags)");
+                    break;
+                case WalRecordKind.SegmentEnd when header.PayloadLength == 0:
+                    segment.Sealed = true;
+                    break;
                 case WalRecordKind.HardState when payload.Length == 24:
                     log.HardState = WalRecord.ReadHardState(payload);
                     break;
@@ -154,8 +191,6 @@ internal sealed partial class WriteAheadLog
 
                     log.terms.Reset(header.Index, header.Term);
                     log.LastIndex = header.Index;
-                    break;
-                case WalRecordKind.SegmentStart:
                     break;
                 default:
                     throw log.Corruption(segment.Path, offset, $"a {header.Kind} record that cannot be here");
@@ -186,45 +221,45 @@ internal sealed partial class WriteAheadLog
             report.EntriesScanned++;
         }
 
-        // What follows the last intact record of a segment: zeros (the clean, preallocated end), a torn last write, or damage.
-        private void InspectTail(WalSegment segment, long from, long length, bool isLast)
+        // What follows the last intact record of the last segment. In a fresh (zero-filled) segment: zeros (the clean
+        // end), or the remains of a torn last write, or damage. In a recycled one, stale records of the file's earlier life
+        // are the normal end: only intact records of this segment (its checksum salt) can be remains of a torn write.
+        private void InspectTail(WalSegment segment, long from, long length)
         {
-            var tail = log.ReadTail(segment.File, from, length);
-            if (tail.LastNonZero < 0)
-            {
-                return;
-            }
-
-            if (!isLast)
-            {
-                throw log.Corruption(segment.Path, from, "the record here is damaged (invalid header or checksum mismatch) in a segment that was complete");
-            }
-
+            var tail = log.ReadTail(segment, from, length);
             if (tail.LaterWrite is { } later)
             {
                 throw log.Corruption(segment.Path, from, $"the record here is damaged (invalid header or checksum mismatch), yet an intact record of a later acknowledged write follows at offset {later}");
             }
 
-            // A crash tore the last write, which was therefore never acknowledged: discard what is left of it, so that a later
-            // write that ends before it cannot make its remains look like records.
-            log.Zero(segment, from, tail.LastNonZero + 1);
+            // Whatever is discarded is zeroed, so that a later write that ends before it cannot make its remains look like records.
+            var discard = segment.Recycled ? tail.IntactEnd : tail.LastNonZero + 1;
+            if (discard <= from)
+            {
+                return;
+            }
+
+            // A crash tore the last write, which was therefore never acknowledged: discard what is left of it.
+            log.Zero(segment, from, discard);
             report.TornWriteFile = segment.Path;
             report.TornWriteOffset = from;
         }
     }
 
     /// <summary>
-    /// Scans the bytes after the last intact record at <paramref name="from"/>: where the last non-zero byte is, and whether
-    /// an intact record there belongs to a write that began after <paramref name="from"/>, which proves that the damaged
-    /// write had been followed by another one and so had been acknowledged.
+    /// Scans the bytes after the last intact record at <paramref name="from"/>: where the last non-zero byte is, where the
+    /// last record that is intact for this segment ends, and whether such a record belongs to a write that began after
+    /// <paramref name="from"/>, which proves that the damaged write had been followed by another one and so had been acknowledged.
     /// </summary>
-    private (long LastNonZero, long? LaterWrite) ReadTail(IFile file, long from, long length)
+    private (long LastNonZero, long IntactEnd, long? LaterWrite) ReadTail(WalSegment segment, long from, long length)
     {
+        var file = segment.File;
         long lastNonZero = -1;
+        var intactEnd = from;
         long? laterWrite = null;
         var chunk = new byte[1 << 20];
-        var reader = new WalReader(file, length, new byte[1 << 16], reuseBuffer: true);
-        for (var start = from; start < length; start += chunk.Length)
+        var reader = new WalReader(file, length, new byte[1 << 16], reuseBuffer: true, segment.Sequence);
+        for (var start = from; start < length && laterWrite is null; start += chunk.Length)
         {
             var read = file.Read(start, chunk.AsSpan(0, (int)Math.Min(chunk.Length, length - start)));
             var bytes = chunk.AsSpan(0, read);
@@ -235,18 +270,46 @@ internal sealed partial class WriteAheadLog
             }
 
             lastNonZero = start + last;
-            // Records start at multiples of 8; most candidates are rejected by their kind byte without a read.
+            // Records start at multiples of 8; most candidates (zeros, stale payload bytes) are rejected by their kind and
+            // reserved bytes in the chunk, without asking the reader.
             for (var offset = Math.Max(from + 8, (start + 7) & ~7L); offset < start + read && laterWrite is null; offset += 8)
             {
-                var kindAt = offset - start + 8;
-                if ((kindAt >= read || chunk[kindAt] != 0) && reader.TryRead(offset, out var header, out _) && offset - header.BatchOffset > from)
+                var at = (int)(offset - start);
+                if ((at + 12 > read || WalRecord.MayStartHeader(bytes[at..])) && reader.TryRead(offset, out var header, out _))
                 {
-                    laterWrite = offset;
+                    if (offset - header.BatchOffset > from)
+                    {
+                        laterWrite = offset;
+                    }
+
+                    intactEnd = Math.Max(intactEnd, offset + header.Size);
                 }
             }
         }
 
-        return (lastNonZero, laterWrite);
+        return (lastNonZero, intactEnd, laterWrite);
+    }
+
+    /// <summary>
+    /// The sequence number named by an intact segment start record (checked with its own salt) at the beginning of a
+    /// segment whose own start is missing, or null: tells a recycled file that a crash left before its first write
+    /// landed, or a misnamed file, from a torn first write.
+    /// </summary>
+    private ulong? StaleStart(WalSegment segment)
+    {
+        var bytes = new byte[WalRecord.SegmentStartSize];
+        if (segment.File.Read(0, bytes) < bytes.Length
+            || !WalRecord.TryReadHeader(bytes, bytes.Length, out var header)
+            || header.Kind != WalRecordKind.SegmentStart
+            || header.Index == segment.Sequence
+            || header.Size != bytes.Length
+            || !WalRecord.IsIntact(bytes, header.PayloadLength, header.Index)
+            || !WalRecord.TryReadSegmentStart(bytes.AsSpan(WalRecord.HeaderSize, header.PayloadLength), out _))
+        {
+            return null;
+        }
+
+        return header.Index;
     }
 
     private void Zero(WalSegment segment, long from, long to)

@@ -15,6 +15,14 @@ namespace Raft.Storage.Wal;
 /// segments never loses the hard state.
 /// </para>
 /// <para>
+/// Moving on to a new segment (rolling) first seals the old one with a <see cref="WalRecordKind.SegmentEnd"/> record,
+/// synced before the new segment's file gets its name, so that recovery knows every segment but the last to be complete
+/// and ignores what follows a seal. Compaction hands the files of obsolete segments to the <see cref="SegmentAllocator"/>
+/// for reuse rather than deleting them: a recycled file keeps its full size and its old bytes, which its seal and the
+/// checksum salt (the segment's sequence number) keep from being read as part of the new segment. Each save still costs one
+/// write and one fsync; a roll adds the seal's write and fsync.
+/// </para>
+/// <para>
 /// In memory it keeps only what makes reads cheap: the term history, a few checkpoints per segment and the
 /// <see cref="EntryCache"/> of recent entries; memory does not grow with the length of the log beyond the checkpoints.
 /// </para>
@@ -99,8 +107,9 @@ internal sealed partial class WriteAheadLog : IDisposable
         var size = (int)total;
 
         // A segment holds one contiguous run of entries, so a replaced suffix starts a new one (the old records stay
-        // behind, superseded); so does a full segment.
-        if (segments.Count == 0 || (replaces && Active.HasEntries) || (Active.End > startSize && Active.End + size > options.SegmentSize))
+        // behind, superseded); so does a full segment (room is kept for its seal), and a sealed one that recovery found.
+        if (segments.Count == 0 || Active.Sealed || (replaces && Active.HasEntries)
+            || (Active.End > startSize && Active.End + size + WalRecord.SegmentEndSize > options.SegmentSize))
         {
             Roll(entries.IsEmpty ? LastIndex + 1 : entries[0].Index);
         }
@@ -114,15 +123,15 @@ internal sealed partial class WriteAheadLog : IDisposable
         try
         {
             var span = batch.AsSpan(0, size);
-            var at = starting ? WriteStart(span, segment.Sequence) : 0;
+            var at = starting ? WriteStart(span, segment) : 0;
             foreach (var entry in entries)
             {
-                at += WalRecord.Write(span[at..], WalRecordKind.Entry, entry.Type, at, entry.Index, entry.Term, entry.Data.Span);
+                at += WalRecord.Write(span[at..], segment.Sequence, WalRecordKind.Entry, entry.Type, at, entry.Index, entry.Term, entry.Data.Span);
             }
 
             if (hardState is { } state)
             {
-                WalRecord.WriteHardState(span[at..], at, state);
+                WalRecord.WriteHardState(span[at..], segment.Sequence, at, state);
             }
 
             Write(segment, span, rolled: starting);
@@ -163,7 +172,7 @@ internal sealed partial class WriteAheadLog : IDisposable
     public void Reset(SnapshotMetadata snapshot)
     {
         // The record goes at the start of a fresh segment, so that the entries after it form that segment's one run.
-        if (segments.Count == 0 || Active.HasEntries)
+        if (segments.Count == 0 || Active.HasEntries || Active.Sealed)
         {
             Roll(snapshot.Index + 1);
         }
@@ -172,8 +181,8 @@ internal sealed partial class WriteAheadLog : IDisposable
         var starting = segment.End == 0;
         var size = (starting ? WalRecord.SegmentStartSize + WalRecord.HardStateSize : 0) + WalRecord.SizeOf(0);
         var span = new byte[size].AsSpan();
-        var at = starting ? WriteStart(span, segment.Sequence) : 0;
-        WalRecord.Write(span[at..], WalRecordKind.SnapshotInstalled, EntryType.Command, at, snapshot.Index, snapshot.Term, []);
+        var at = starting ? WriteStart(span, segment) : 0;
+        WalRecord.Write(span[at..], segment.Sequence, WalRecordKind.SnapshotInstalled, EntryType.Command, at, snapshot.Index, snapshot.Term, []);
         Write(segment, span, rolled: starting);
 
         segment.End += size;
@@ -189,8 +198,11 @@ internal sealed partial class WriteAheadLog : IDisposable
     }
 
     /// <summary>
-    /// Forgets entries up to <paramref name="index"/> (covered by a durable snapshot) and deletes the segments that hold
-    /// nothing else, oldest last, so that a crash part-way leaves segments that still replay to the same log.
+    /// Forgets entries up to <paramref name="index"/> (covered by a durable snapshot) and removes the segments that hold
+    /// nothing else, oldest last, so that a crash part-way leaves segments that still replay to the same log. Removing
+    /// means recycling the file for a later segment where the allocator takes it (see <see cref="SegmentAllocator.TryRecycle"/>),
+    /// deleting it otherwise; either is durable once the directory is synced, before this returns and so before a recycled
+    /// file can be written again.
     /// </summary>
     public void Compact(ulong index)
     {
@@ -214,8 +226,13 @@ internal sealed partial class WriteAheadLog : IDisposable
 
         for (var i = obsolete - 1; i >= 0; i--)
         {
-            segments[i].Dispose();
-            fileSystem.DeleteFile(segments[i].Path);
+            var segment = segments[i];
+            var length = segment.File.Length;
+            segment.Dispose();
+            if (!allocator.TryRecycle(segment.Path, length))
+            {
+                fileSystem.DeleteFile(segment.Path);
+            }
         }
 
         segments.RemoveRange(0, obsolete);
@@ -257,6 +274,9 @@ internal sealed partial class WriteAheadLog : IDisposable
     /// <summary>Waits for background preparation of the next segment.</summary>
     public void WaitForBackgroundWork() => allocator.WaitForSpare();
 
+    /// <summary>Segment files this log has taken from recycled segments, and zero-filled spares it has had written, since it was opened.</summary>
+    public (int Recycled, int ZeroFilled) SegmentFiles => (allocator.RecycledUsed, allocator.SparesPrepared);
+
     public void Dispose()
     {
         allocator.Dispose();
@@ -277,7 +297,7 @@ internal sealed partial class WriteAheadLog : IDisposable
             var end = Math.Min(stop, segment.LastLive + 1);
             var offset = segment.SeekOffset(index);
             var window = (int)Math.Min(segment.End - offset, Math.Clamp(maxBytes, 4 << 10, 64 << 10));
-            var reader = new WalReader(segment.File, segment.End, new byte[window], reuseBuffer: false);
+            var reader = new WalReader(segment.File, segment.End, new byte[window], reuseBuffer: false, segment.Sequence);
             while (index < end)
             {
                 if (!reader.TryRead(offset, out var header, out var payload))
@@ -322,24 +342,36 @@ internal sealed partial class WriteAheadLog : IDisposable
     // Seals the active segment and starts the next one; its first write will carry the segment start and hard state.
     private void Roll(ulong firstIndex)
     {
-        if (segments.Count > 0 && Active.File.Length > Active.End)
+        if (segments.Count > 0 && !Active.Sealed)
         {
-            // Give back the preallocated tail, so that a sealed segment ends exactly where its records do.
-            Active.File.SetLength(Active.End);
-            Sync(Active.File);
+            Seal(Active);
         }
 
         var sequence = nextSequence++;
         var path = Path.Combine(directory, WalSegment.FileName(sequence, firstIndex));
-        segments.Add(new WalSegment(sequence, path, allocator.Create(path)));
+        var file = allocator.Create(path, out var recycled);
+        segments.Add(new WalSegment(sequence, path, file) { Recycled = recycled });
+    }
+
+    // The seal is durable before the next segment's file is renamed or created, so a segment that has a successor on disk
+    // always ends with it: recovery can then refuse a segment without one as damaged, and ignore whatever follows one. The
+    // preallocated tail after it stays, so that the file can be recycled at full size.
+    private void Seal(WalSegment segment)
+    {
+        Span<byte> seal = stackalloc byte[WalRecord.SegmentEndSize];
+        WalRecord.WriteSegmentEnd(seal, segment.Sequence);
+        segment.File.Write(segment.End, seal);
+        Sync(segment.File);
+        segment.End += seal.Length;
+        segment.Sealed = true;
     }
 
     // The records every segment begins with: its start, and the hard state in force, so that deleting older segments
     // can never lose the hard state.
-    private int WriteStart(Span<byte> span, ulong sequence)
+    private int WriteStart(Span<byte> span, WalSegment segment)
     {
-        var at = WalRecord.Write(span, WalRecordKind.SegmentStart, EntryType.Command, 0, sequence, 0, WalRecord.SegmentMagic);
-        return at + WalRecord.WriteHardState(span[at..], at, HardState);
+        var at = WalRecord.WriteSegmentStart(span, segment.Sequence, segment.Recycled);
+        return at + WalRecord.WriteHardState(span[at..], segment.Sequence, at, HardState);
     }
 
     private void Write(WalSegment segment, ReadOnlySpan<byte> batch, bool rolled)
