@@ -22,11 +22,11 @@ public sealed class WalRecordTests
 
         var size = WalRecord.Write(bytes, Segment, WalRecordKind.Entry, EntryType.Noop, 40, index: 7, term: 3, payload: "abc"u8);
 
-        // The checksum was computed independently (a bitwise CRC-32C over the segment's sequence number as 8 bytes
-        // little-endian, then bytes 4..34), not by the code under test.
+        // The checksum was computed independently (a bitwise CRC-32C of bytes 4..34, XORed with the segment's sequence
+        // number), not by the code under test.
         Assert.Equal(40, size);
         Assert.Equal(
-            "61B7955A" + "03000000" + "02" + "01" + "0000" + "28000000" + "0700000000000000" + "0300000000000000" + "616263" + "0000000000",
+            "326FF3E4" + "03000000" + "02" + "01" + "0000" + "28000000" + "0700000000000000" + "0300000000000000" + "616263" + "0000000000",
             Convert.ToHexString(bytes));
     }
 
@@ -41,9 +41,9 @@ public sealed class WalRecordTests
 
         // Checksums computed independently, as above. The start's payload is the magic and the flags (1: recycled).
         Assert.Equal(
-            "BBEEAEFD" + "10000000" + "01" + "00" + "0000" + "00000000" + "0500000000000000" + "0000000000000000" + "524146542D57414C" + "0100000000000000",
+            "C892EEC0" + "10000000" + "01" + "00" + "0000" + "00000000" + "0500000000000000" + "0000000000000000" + "524146542D57414C" + "0100000000000000",
             Convert.ToHexString(start));
-        Assert.Equal("CA56705E" + "00000000" + "05" + "00" + "0000" + "00000000" + "0000000000000000" + "0000000000000000", Convert.ToHexString(end));
+        Assert.Equal("38E261AF" + "00000000" + "05" + "00" + "0000" + "00000000" + "0000000000000000" + "0000000000000000", Convert.ToHexString(end));
         Assert.True(WalRecord.TryReadSegmentStart(start.AsSpan(WalRecord.HeaderSize), out var recycled) && recycled);
     }
 

@@ -12,6 +12,8 @@ internal sealed class EntryCache(long capacityBytes)
     // What an entry costs beyond its payload: its slot here and its record header.
     private const int Overhead = 40 + WalRecord.HeaderSize;
 
+    // Its length is always a power of two (64, doubled when full), so a slot is found with a mask, not a division: the
+    // cache is updated for every entry appended, and divisions showed in the bandwidth of large batches.
     private LogEntry[] ring = new LogEntry[64];
     private int head;
     private int count;
@@ -30,7 +32,7 @@ internal sealed class EntryCache(long capacityBytes)
             return false;
         }
 
-        entry = ring[(head + (int)(index - FirstIndex)) % ring.Length];
+        entry = ring[(head + (int)(index - FirstIndex)) & (ring.Length - 1)];
         return true;
     }
 
@@ -54,14 +56,14 @@ internal sealed class EntryCache(long capacityBytes)
             var larger = new LogEntry[ring.Length * 2];
             for (var i = 0; i < count; i++)
             {
-                larger[i] = ring[(head + i) % ring.Length];
+                larger[i] = ring[(head + i) & (ring.Length - 1)];
             }
 
             ring = larger;
             head = 0;
         }
 
-        ring[(head + count) % ring.Length] = entry;
+        ring[(head + count) & (ring.Length - 1)] = entry;
         count++;
         bytes += size;
         while (bytes > capacityBytes)
@@ -76,7 +78,7 @@ internal sealed class EntryCache(long capacityBytes)
         while (count > 0 && FirstIndex + (ulong)count - 1 > index)
         {
             count--;
-            var slot = (head + count) % ring.Length;
+            var slot = (head + count) & (ring.Length - 1);
             bytes -= ring[slot].Data.Length + Overhead;
             ring[slot] = default;
         }
@@ -115,7 +117,7 @@ internal sealed class EntryCache(long capacityBytes)
     {
         bytes -= ring[head].Data.Length + Overhead;
         ring[head] = default;
-        head = (head + 1) % ring.Length;
+        head = (head + 1) & (ring.Length - 1);
         count--;
         FirstIndex++;
     }

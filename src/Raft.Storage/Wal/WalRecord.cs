@@ -6,8 +6,8 @@ namespace Raft.Storage.Wal;
 /// <summary>
 /// The on-disk record format of the write-ahead log, little-endian, every record starting at a multiple of 8 bytes:
 /// <code>
-///  0  u32  CRC-32C of the segment's sequence number (u64) followed by bytes [4, 32 + payload length): the rest of the
-///          header and the payload
+///  0  u32  CRC-32C of bytes [4, 32 + payload length) (the rest of the header and the payload), XORed with the
+///          segment's sequence number folded to 32 bits (<see cref="Crc32C.Compute(ulong, ReadOnlySpan{byte})"/>)
 ///  4  u32  payload length
 ///  8  u8   kind (<see cref="WalRecordKind"/>)
 ///  9  u8   entry type (<see cref="EntryType"/>; 0 unless an entry)
