@@ -33,8 +33,10 @@ public sealed class RaftHost : IAsyncDisposable
     private readonly CancellationTokenSource stopping = new();
     private readonly List<PendingWrite> batch = [];
     private readonly List<ReadOnlyMemory<byte>> batchCommands = [];
-    // Writes answered at commit (ReplicateAsync), in index order; only the loop touches it (and DisposeAsync after the loop ended).
-    private readonly Queue<(ulong Index, ulong Term, PendingWrite Write)> commitWaiters = new();
+    // Writes answered at commit (ReplicateAsync), lowest index first. Not a FIFO: a leader deposed and elected again may
+    // propose at an index below that of an earlier write still waiting. Only the loop touches it (and DisposeAsync after
+    // the loop ended).
+    private readonly PriorityQueue<(ulong Term, PendingWrite Write), ulong> commitWaiters = new();
     private Thread? loopThread;
     private Thread? applyThread;
     private ITimer? ticker;
@@ -359,7 +361,7 @@ public sealed class RaftHost : IAsyncDisposable
             {
                 if (batch[i].AtCommit)
                 {
-                    commitWaiters.Enqueue((result.FirstIndex + (ulong)i, result.Term, batch[i]));
+                    commitWaiters.Enqueue((result.Term, batch[i]), result.FirstIndex + (ulong)i);
                 }
                 else
                 {
@@ -463,21 +465,23 @@ public sealed class RaftHost : IAsyncDisposable
     {
         var first = committed[0].Index;
         var last = committed[^1].Index;
-        while (commitWaiters.TryPeek(out var waiter) && waiter.Index <= last)
+        while (commitWaiters.TryPeek(out var waiter, out var index) && index <= last)
         {
             commitWaiters.Dequeue();
-            if (waiter.Index < first)
+            if (index < first)
             {
-                // Committed entries are handed over in order, so this one was skipped by a snapshot.
+                // Every Ready answers the waiters up to its last committed entry, and a write is proposed above the commit
+                // index: a lower one was passed over by a snapshot.
                 waiter.Write.Completion.TrySetException(new RaftRequestException(RaftFailureReason.Timeout, "The node installed a snapshot past this write; its outcome is unknown."));
             }
-            else if (committed[(int)(waiter.Index - first)].Term == waiter.Term)
+            else if (committed[(int)(index - first)].Term == waiter.Term)
             {
                 Counters.CommitObserved?.Invoke(time.GetElapsedTime(waiter.Write.StartedAt));
                 waiter.Write.Completion.TrySetResult(null);
             }
             else
             {
+                // Another entry is committed at this index, for good: this write can never take effect.
                 waiter.Write.Completion.TrySetException(new RaftRequestException(RaftFailureReason.NotCommitted, "Leadership changed before the write committed; it did not take effect."));
             }
         }
@@ -485,7 +489,7 @@ public sealed class RaftHost : IAsyncDisposable
 
     private void FailCommitWaiters(ulong upTo, RaftFailureReason reason, string message)
     {
-        while (commitWaiters.TryPeek(out var waiter) && waiter.Index <= upTo)
+        while (commitWaiters.TryPeek(out var waiter, out var index) && index <= upTo)
         {
             commitWaiters.Dequeue();
             waiter.Write.Completion.TrySetException(new RaftRequestException(reason, message));
