@@ -355,8 +355,8 @@ public sealed class RaftHost : IAsyncDisposable
         if (result.IsAccepted)
         {
             Counters.AddProposals(batch.Count);
-            var forApplier = new PendingWrite?[batch.Count];
-            var anyForApplier = false;
+            // Only writes that wait for the applier's answer go to it (allocated for the first such write).
+            PendingWrite?[]? forApplier = null;
             for (var i = 0; i < batch.Count; i++)
             {
                 if (batch[i].AtCommit)
@@ -365,12 +365,11 @@ public sealed class RaftHost : IAsyncDisposable
                 }
                 else
                 {
-                    forApplier[i] = batch[i];
-                    anyForApplier = true;
+                    (forApplier ??= new PendingWrite?[batch.Count])[i] = batch[i];
                 }
             }
 
-            if (anyForApplier)
+            if (forApplier is not null)
             {
                 PostApply(new ApplyWork.Writes(result.FirstIndex, result.Term, forApplier));
             }

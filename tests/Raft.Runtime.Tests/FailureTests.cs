@@ -21,8 +21,10 @@ public sealed class FailureTests
         }
     }
 
-    [Fact]
-    public async Task A_proposal_without_a_quorum_times_out_with_an_unknown_outcome()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_proposal_without_a_quorum_times_out_with_an_unknown_outcome(bool answeredAtCommit)
     {
         var timeout = TimeSpan.FromMilliseconds(600);
         await using var cluster = HostCluster.Start(options: new HostClusterOptions { RequestTimeout = timeout });
@@ -33,7 +35,9 @@ public sealed class FailureTests
         }
 
         var watch = Stopwatch.StartNew();
-        var error = await Assert.ThrowsAsync<RaftRequestException>(() => leader.Host.ProposeAsync("lonely"u8.ToArray()));
+        var error = await Assert.ThrowsAsync<RaftRequestException>(() => answeredAtCommit
+            ? leader.Host.ReplicateAsync("lonely"u8.ToArray())
+            : leader.Host.ProposeAsync("lonely"u8.ToArray()));
         watch.Stop();
 
         Assert.Equal(RaftFailureReason.Timeout, error.Reason);
