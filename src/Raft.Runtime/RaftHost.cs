@@ -392,6 +392,14 @@ public sealed class RaftHost : IAsyncDisposable
 
     private void HandleReady(Ready ready)
     {
+        // Entries committed are already durable on a quorum: the writes that wait only for that are answered before this
+        // Ready's sends and fsync, which are not theirs to wait for.
+        var committed = ready.CommittedEntries;
+        if (!committed.IsEmpty)
+        {
+            AnswerCommitted(committed);
+        }
+
         // A leader may send before its own write is durable (thesis 10.2.1): it counts itself towards a quorum only after
         // Advance. Anything that promises durable state (votes, acknowledgements, a new term) waits for the write.
         var hardState = ready.HardState;
@@ -432,12 +440,10 @@ public sealed class RaftHost : IAsyncDisposable
             Send(ready.Messages);
         }
 
-        var committed = ready.CommittedEntries;
         if (!committed.IsEmpty)
         {
             Counters.AddCommits(committed.Length);
             PostApply(new ApplyWork.Entries(committed.ToArray()));
-            AnswerCommitted(committed);
         }
 
         if (ready.Snapshot is { } installed)
@@ -518,10 +524,19 @@ public sealed class RaftHost : IAsyncDisposable
         // Consecutive reads with the same index (one heartbeat round) travel to the applier together.
         var group = new List<PendingRead>();
         ulong groupIndex = 0;
+        var applied = Volatile.Read(ref appliedIndex);
         foreach (var state in readStates)
         {
             if (!readsAwaitingIndex.TryRemove(state.Context, out var read))
             {
+                continue;
+            }
+
+            if (state.Index <= applied)
+            {
+                // The state machine already reflects the read index (the applier publishes appliedIndex after applying):
+                // release it here rather than wake the applier for it.
+                read.Completion.TrySetResult();
                 continue;
             }
 

@@ -18,6 +18,36 @@ public sealed class ReadBarrierTests
     }
 
     [Fact]
+    public async Task A_read_barrier_does_not_wait_for_a_busy_applier_when_the_state_machine_already_reflects_the_read_index()
+    {
+        await using var cluster = HostCluster.Start(options: new HostClusterOptions { SnapshotInterval = 20 });
+        var leader = await cluster.WaitForLeaderAsync();
+
+        // One write at a time, each answered once applied (with its index): the write applied at index 20 makes the
+        // leader's applier take a snapshot, and block inside it, with nothing committed left to apply.
+        leader.StateMachine.HoldSnapshots();
+        try
+        {
+            ulong index = 0;
+            var writes = 0;
+            while (index < 20)
+            {
+                index = (ulong)(await leader.Host.ProposeAsync(Encoding.UTF8.GetBytes($"w{writes++}")).WaitAsync(TimeSpan.FromSeconds(10)))!;
+            }
+
+            await leader.StateMachine.SnapshotStarted.WaitAsync(TimeSpan.FromSeconds(10));
+
+            // The state machine reflects every committed write, so the read is released once leadership is confirmed.
+            await leader.Host.ReadBarrierAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.True(leader.StateMachine.Contains($"w{writes - 1}"));
+        }
+        finally
+        {
+            leader.StateMachine.ReleaseSnapshots();
+        }
+    }
+
+    [Fact]
     public async Task A_read_barrier_on_a_follower_waits_until_the_follower_applied_every_earlier_write()
     {
         await using var cluster = HostCluster.Start();

@@ -11,6 +11,8 @@ internal sealed class RecordingStateMachine : IStateMachine
     private readonly object gate = new();
     private readonly List<string> applied = [];
     private readonly ManualResetEventSlim open = new(initialState: true);
+    private readonly ManualResetEventSlim snapshotsOpen = new(initialState: true);
+    private readonly TaskCompletionSource snapshotStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ulong lastIndex;
 
     public Thread? ApplyingThread { get; private set; }
@@ -64,6 +66,14 @@ internal sealed class RecordingStateMachine : IStateMachine
 
     public void Release() => open.Set();
 
+    /// <summary>Makes <see cref="WriteSnapshot"/> wait (on the applier) until <see cref="ReleaseSnapshots"/>.</summary>
+    public void HoldSnapshots() => snapshotsOpen.Reset();
+
+    public void ReleaseSnapshots() => snapshotsOpen.Set();
+
+    /// <summary>Completes when a snapshot is first started.</summary>
+    public Task SnapshotStarted => snapshotStarted.Task;
+
     public object? Apply(ulong index, ReadOnlyMemory<byte> command)
     {
         ApplyingThread = Thread.CurrentThread;
@@ -85,6 +95,8 @@ internal sealed class RecordingStateMachine : IStateMachine
 
     public void WriteSnapshot(Stream destination)
     {
+        snapshotStarted.TrySetResult();
+        snapshotsOpen.Wait();
         using var writer = new BinaryWriter(destination, Encoding.UTF8, leaveOpen: true);
         lock (gate)
         {
