@@ -33,6 +33,9 @@ public sealed class ClusterMembers
 
     public IEnumerable<ulong> AllIds => byId.Keys;
 
+    /// <summary>Every member's name, sorted: what the data directory records, so that a node restarted with other peers is refused.</summary>
+    public string Description => string.Join(",", byId.Values.Select(member => member.Name).Order(StringComparer.Ordinal));
+
     public string? NameOf(ulong id) => id == 0 ? null : byId.TryGetValue(id, out var peer) ? peer.Name : id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public PeerAddress? AddressOf(ulong id) => byId.GetValueOrDefault(id);

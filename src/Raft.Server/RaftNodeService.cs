@@ -43,7 +43,7 @@ public sealed class RaftNodeService : IHostedService, IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         logger.LogInformation("Starting Raft node: {NodeId}", settings.NodeId);
-        store = FileLogStore.Open(Path.GetFullPath(settings.DataDirectory), new FileLogStoreOptions { ClusterId = settings.ClusterId });
+        store = FileLogStore.Open(Path.GetFullPath(settings.DataDirectory), new FileLogStoreOptions { ClusterId = settings.ClusterId, Members = Members.Description });
         var ticksPerMs = 1.0 / settings.TickMs;
         var raftOptions = new RaftOptions
         {

@@ -7,7 +7,7 @@ namespace Raft.Storage;
 /// <summary>
 /// The layout of a node's data directory, meant to be read by a person as well as by the store:
 /// <code>
-/// meta    text: format version and cluster id, written once when the directory is created
+/// meta    text: format version, cluster id and (when given) the members, written once when the directory is created
 /// lock    held (flock) while a store has the directory open
 /// wal/    write-ahead log segments: {sequence}-{first index}.wal; files waiting to become segments (spare.tmp,
 ///         recycled-{n}.tmp) are removed on open
@@ -28,6 +28,7 @@ internal sealed class DataDirectory : IDisposable
 
     private const string VersionKey = "format-version";
     private const string ClusterKey = "cluster-id";
+    private const string MembersKey = "members";
     private const string LockFileName = "lock";
 
     private readonly IDisposable directoryLock;
@@ -48,6 +49,11 @@ internal sealed class DataDirectory : IDisposable
     public static DataDirectory Open(string root, FileLogStoreOptions options)
     {
         var fileSystem = options.FileSystem;
+        if (options.Members?.Contains('\n', StringComparison.Ordinal) == true)
+        {
+            throw new ArgumentException("The members text must be one line.", nameof(options));
+        }
+
         root = Path.GetFullPath(root);
         if (!fileSystem.DirectoryExists(root))
         {
@@ -65,7 +71,7 @@ internal sealed class DataDirectory : IDisposable
             var directory = new DataDirectory(root, directoryLock);
             if (fileSystem.FileExists(Path.Combine(root, MetaFileName)))
             {
-                directory.Check(fileSystem, options.ClusterId);
+                directory.Check(fileSystem, options);
             }
             else
             {
@@ -98,8 +104,9 @@ internal sealed class DataDirectory : IDisposable
         }
     }
 
-    private void Check(IFileSystem fileSystem, string clusterId)
+    private void Check(IFileSystem fileSystem, FileLogStoreOptions options)
     {
+        var clusterId = options.ClusterId;
         var metaPath = Path.Combine(Root, MetaFileName);
         var values = ReadMeta(fileSystem, metaPath);
         if (!values.TryGetValue(VersionKey, out var versionText) || !int.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out var version)
@@ -122,6 +129,16 @@ internal sealed class DataDirectory : IDisposable
             throw new IncompatibleDataDirectoryException(
                 $"The data directory {Root} belongs to cluster '{storedCluster}', not to cluster '{clusterId}'. "
                 + "Check the node's data directory and cluster id settings; a node must never start on another cluster's data.");
+        }
+
+        // A directory created before members were recorded (or by a caller that gives none) cannot be checked.
+        if (options.Members is { } members && values.TryGetValue(MembersKey, out var storedMembers)
+            && !string.Equals(storedMembers, members, StringComparison.Ordinal))
+        {
+            throw new IncompatibleDataDirectoryException(
+                $"The data directory {Root} was created for a cluster of members '{storedMembers}', but this node is configured with members '{members}'. "
+                + "Membership cannot change by restarting with other peers: what that cluster committed is not committed in this one. "
+                + "Start this node with its original peers, or give it an empty data directory (move this one aside).");
         }
 
         foreach (var name in new[] { WalDirectoryName, SnapshotDirectoryName })
@@ -172,7 +189,8 @@ internal sealed class DataDirectory : IDisposable
 
         var text = "# Raft node data directory. Written once when the directory was created; do not edit.\n"
             + "# wal/ holds the write-ahead log segments, snap/ the snapshots.\n"
-            + $"{VersionKey}: {FormatVersion}\n{ClusterKey}: {options.ClusterId}\n";
+            + $"{VersionKey}: {FormatVersion}\n{ClusterKey}: {options.ClusterId}\n"
+            + (options.Members is { } members ? $"{MembersKey}: {members}\n" : string.Empty);
         using (var file = fileSystem.OpenFile(temporary, FileMode.CreateNew))
         {
             file.Write(0, Encoding.UTF8.GetBytes(text));

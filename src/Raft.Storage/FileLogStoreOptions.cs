@@ -8,6 +8,14 @@ public sealed record FileLogStoreOptions
     /// <summary>The cluster this node's data belongs to: recorded when the directory is created, and checked on every open.</summary>
     public required string ClusterId { get; init; }
 
+    /// <summary>
+    /// The cluster's voting members as the node is configured (any stable text, e.g. the sorted member names): recorded
+    /// when the directory is created, and checked on every open when both sides have it. Without membership changes in the
+    /// log, restarting a node with other peers is unsafe: a log committed by a one-node cluster is not committed in a
+    /// three-node one, yet the node has applied it. Null records and checks nothing.
+    /// </summary>
+    public string? Members { get; init; }
+
     /// <summary>Where files live: real files by default; a <see cref="Testing.FaultInjectingFileSystem"/> in crash tests and simulation.</summary>
     public IFileSystem FileSystem { get; init; } = PhysicalFileSystem.Instance;
 

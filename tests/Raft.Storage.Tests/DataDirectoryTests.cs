@@ -19,6 +19,32 @@ public sealed class DataDirectoryTests
         Assert.Contains(Root, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void DirectoryCreatedForOtherMembersIsRefused()
+    {
+        FileLogStore.Open(Root, Options(fileSystem) with { Members = "node-1" }).Dispose();
+
+        var error = Assert.Throws<IncompatibleDataDirectoryException>(() => FileLogStore.Open(Root, Options(fileSystem) with { Members = "node-1,node-2,node-3" }));
+
+        Assert.Contains("created for a cluster of members 'node-1'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("configured with members 'node-1,node-2,node-3'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(Root, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DirectoryOpensWithItsOwnMembersAndWhenEitherSideRecordsNone()
+    {
+        FileLogStore.Open(Root, Options(fileSystem) with { Members = "node-1,node-2,node-3" }).Dispose();
+        FileLogStore.Open(Root, Options(fileSystem) with { Members = "node-1,node-2,node-3" }).Dispose();
+        FileLogStore.Open(Root, Options(fileSystem) with { Members = null }).Dispose();
+
+        // A directory written without members (an older build, or a caller that gives none) cannot be checked.
+        var other = new FaultInjectingFileSystem();
+        FileLogStore.Open(Root, Options(other) with { Members = null }).Dispose();
+        FileLogStore.Open(Root, Options(other) with { Members = "node-1" }).Dispose();
+        FileLogStore.Open(Root, Options(other) with { Members = "node-1,node-2" }).Dispose();
+    }
+
     [Theory]
     [InlineData(1)] // before segment recycling: unsalted checksums, unsealed segments
     [InlineData(7)]
