@@ -1,3 +1,4 @@
+using Raft.Core;
 using Raft.Core.Messages;
 
 namespace Raft.Runtime;
@@ -16,5 +17,6 @@ internal abstract record LoopInput
 
     public sealed record Read(PendingRead PendingRead) : LoopInput;
 
-    public sealed record SnapshotTaken(ulong Index, ulong Term, string Path) : LoopInput;
+    /// <summary>A snapshot the applier took and the store prepared; <paramref name="Path"/> is the scratch file it was written to.</summary>
+    public sealed record SnapshotTaken(Snapshot Snapshot, string Path) : LoopInput;
 }

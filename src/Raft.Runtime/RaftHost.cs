@@ -48,6 +48,9 @@ public sealed class RaftHost : IAsyncDisposable
     private ulong snapshotIndex;
     private bool snapshotInProgress;
     private ulong lastLeader;
+    // The loop's configuration, for the applier's snapshots (the core is the loop's alone).
+    private volatile ClusterConfiguration configuration;
+    private Task snapshotPreparation = Task.CompletedTask;
     private int disposed;
 
     public RaftHost(RaftHostOptions options, ILogStore store, IRaftTransport transport, IStateMachine stateMachine, TimeProvider? time = null, ILogger? logger = null)
@@ -73,6 +76,7 @@ public sealed class RaftHost : IAsyncDisposable
         snapshotIndex = snapshot.Metadata.Index;
         appliedIndex = snapshotIndex;
         node = new RaftNode(options.Raft, store);
+        configuration = node.Configuration;
         persisted = store.HardState;
         status = RaftStatus.Initial(options.Raft.Id);
         UpdateStatus();
@@ -199,6 +203,8 @@ public sealed class RaftHost : IAsyncDisposable
         loopThread?.Join();
         applyQueue.CompleteAdding();
         applyThread?.Join();
+        // The store must not be closed under a snapshot still being written (it gives up on posting to the stopped loop).
+        await snapshotPreparation.ConfigureAwait(false);
         while (inputs.TryTake(out var input))
         {
             Fail(input, RaftFailureReason.ShuttingDown, "The node is shutting down.");
@@ -589,16 +595,16 @@ public sealed class RaftHost : IAsyncDisposable
     {
         try
         {
-            var metadata = new SnapshotMetadata(taken.Index, taken.Term, node.Configuration);
-            store.SaveSnapshot(new Snapshot(metadata, new FileSnapshotSource(taken.Path)));
-            var compactTo = taken.Index > options.SnapshotTrailingEntries ? taken.Index - options.SnapshotTrailingEntries : 0;
+            var index = taken.Snapshot.Metadata.Index;
+            store.SaveSnapshot(taken.Snapshot);
+            var compactTo = index > options.SnapshotTrailingEntries ? index - options.SnapshotTrailingEntries : 0;
             if (compactTo >= store.FirstIndex)
             {
                 store.Compact(compactTo);
             }
 
             Counters.AddSnapshotTaken();
-            logger.LogInformation("Node {Node}: snapshot at index {Index}, log compacted to {CompactTo}", options.NodeName(node.Id), taken.Index, compactTo);
+            logger.LogInformation("Node {Node}: snapshot at index {Index}, log compacted to {CompactTo}", options.NodeName(node.Id), index, compactTo);
         }
         finally
         {
@@ -622,6 +628,7 @@ public sealed class RaftHost : IAsyncDisposable
                 : new MemberProgress(id, null, null, null));
         }
 
+        configuration = node.Configuration;
         status = new RaftStatus(node.Id, node.Role, node.Term, node.LeaderId, node.CommitIndex, Volatile.Read(ref appliedIndex),
             node.FirstIndex, node.LastIndex, store.SnapshotMetadata.Index, members);
     }
@@ -768,19 +775,48 @@ public sealed class RaftHost : IAsyncDisposable
             return;
         }
 
-        // Taken on the applier, so the state is exactly that of `index`; the loop saves it to the store and compacts.
+        // Taken on the applier, so the state is exactly that of `index`. The store writes it durably (PrepareSnapshot) on a
+        // thread of its own: copying and syncing a large state would hold up the applier (reads, answers) and, on the loop,
+        // heartbeats for longer than an election timeout. The loop then only publishes it and compacts.
+        snapshotIndex = index;
         var path = Path.Combine(options.SnapshotScratchDirectory, $"snapshot-{index:D20}.tmp");
-        using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        try
         {
+            using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
             stateMachine.WriteSnapshot(file);
         }
-
-        snapshotIndex = index;
-        Volatile.Write(ref snapshotInProgress, true);
-        if (!TryPost(new LoopInput.SnapshotTaken(index, term, path)))
+#pragma warning disable CA1031 // A snapshot that could not be taken is retried at the next interval.
+        catch (Exception e)
+#pragma warning restore CA1031
         {
+            logger.LogError(e, "Node {Node}: snapshot at index {Index} failed: {Message}", options.NodeName(node.Id), index, e.Message);
             File.Delete(path);
-            Volatile.Write(ref snapshotInProgress, false);
+            return;
         }
+
+        Volatile.Write(ref snapshotInProgress, true);
+        var metadata = new SnapshotMetadata(index, term, configuration);
+        snapshotPreparation = Task.Factory.StartNew(() => PrepareSnapshot(metadata, path), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    private void PrepareSnapshot(SnapshotMetadata metadata, string path)
+    {
+        try
+        {
+            var prepared = store.PrepareSnapshot(new Snapshot(metadata, new FileSnapshotSource(path)));
+            if (TryPost(new LoopInput.SnapshotTaken(prepared, path)))
+            {
+                return;
+            }
+        }
+#pragma warning disable CA1031 // Retried at the next interval; a failed store stops the loop at its next write.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            logger.LogError(e, "Node {Node}: snapshot at index {Index} failed: {Message}", options.NodeName(node.Id), metadata.Index, e.Message);
+        }
+
+        File.Delete(path);
+        Volatile.Write(ref snapshotInProgress, false);
     }
 }

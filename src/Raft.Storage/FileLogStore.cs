@@ -32,6 +32,7 @@ public sealed class FileLogStore : ILogStore, IDisposable
     private readonly DataDirectory directory;
     private readonly WriteAheadLog log;
     private readonly SnapshotStore snapshots;
+    private volatile Exception? failure;
     private bool disposed;
 
     private FileLogStore(DataDirectory directory, WriteAheadLog log, SnapshotStore snapshots, RecoveryReport recovery)
@@ -49,7 +50,7 @@ public sealed class FileLogStore : ILogStore, IDisposable
     public bool IsFailed => Failure is not null;
 
     /// <summary>The failure that stopped the store, or null.</summary>
-    public Exception? Failure { get; private set; }
+    public Exception? Failure => failure;
 
     /// <summary>What recovery found and repaired when the store was opened.</summary>
     public RecoveryReport Recovery { get; }
@@ -116,7 +117,7 @@ public sealed class FileLogStore : ILogStore, IDisposable
         catch (IOException e)
         {
             // Acknowledged entries are damaged or unreadable: this node can no longer stand behind its log.
-            Failure ??= e;
+            Interlocked.CompareExchange(ref failure, e, null);
             throw;
         }
     }
@@ -158,7 +159,7 @@ public sealed class FileLogStore : ILogStore, IDisposable
         // Order matters for crash safety: the data is durable before the log records the installation, and the
         // installation counts only once the snapshot file is in place (recovery rolls back a record whose snapshot
         // never appeared); the old segments go last.
-        var prepared = PrepareSnapshot(snapshot);
+        var prepared = PrepareSnapshotFile(snapshot, local: false);
         try
         {
             log.Reset(snapshot.Metadata);
@@ -178,6 +179,11 @@ public sealed class FileLogStore : ILogStore, IDisposable
         var metadata = snapshot.Metadata;
         if (metadata.Index <= snapshots.Current.Metadata.Index)
         {
+            if (snapshot.Source is PreparedSnapshotSource stale && stale.Store == this)
+            {
+                Discard(stale.Prepared);
+            }
+
             return;
         }
 
@@ -191,7 +197,7 @@ public sealed class FileLogStore : ILogStore, IDisposable
             throw new ArgumentException($"The snapshot says entry {metadata.Index} has term {metadata.Term}, but the log has term {log.Term(metadata.Index)}.", nameof(snapshot));
         }
 
-        var prepared = PrepareSnapshot(snapshot);
+        var prepared = snapshot.Source is PreparedSnapshotSource ahead && ahead.Store == this ? ahead.Prepared : PrepareSnapshotFile(snapshot, local: true);
         try
         {
             snapshots.Publish(prepared);
@@ -200,6 +206,19 @@ public sealed class FileLogStore : ILogStore, IDisposable
         {
             throw Fail(e);
         }
+    }
+
+    /// <summary>
+    /// Writes and syncs the snapshot's file (the costly part of <see cref="SaveSnapshot"/>) on the calling thread; it
+    /// touches nothing the log's own writes use. The result is published by <see cref="SaveSnapshot"/>; one never saved is
+    /// replaced by the next preparation at the same index, and removed on open.
+    /// </summary>
+    public Snapshot PrepareSnapshot(Snapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        CheckWritable();
+        var prepared = PrepareSnapshotFile(snapshot, local: true);
+        return new Snapshot(snapshot.Metadata, new PreparedSnapshotSource(this, prepared, snapshots.ReadPrepared(prepared)));
     }
 
     public void Compact(ulong index)
@@ -241,11 +260,11 @@ public sealed class FileLogStore : ILogStore, IDisposable
     private void CheckWritable()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        if (Failure is { } failure)
+        if (Failure is { } stopped)
         {
             throw new StorageFailedException(
-                $"The log store in {Directory} stopped accepting writes after a failure: {failure.Message} Restart the node so that recovery runs; if the disk is failing, replace it first.",
-                failure);
+                $"The log store in {Directory} stopped accepting writes after a failure: {stopped.Message} Restart the node so that recovery runs; if the disk is failing, replace it first.",
+                stopped);
         }
     }
 
@@ -282,17 +301,17 @@ public sealed class FileLogStore : ILogStore, IDisposable
 
     // Streams the snapshot into its temporary file. Failures of the source are the caller's to handle and leave the
     // store working; failures of this disk make it fail-stop.
-    private PreparedSnapshot PrepareSnapshot(Snapshot snapshot)
+    private PreparedSnapshot PrepareSnapshotFile(Snapshot snapshot, bool local)
     {
         try
         {
-            return snapshots.Prepare(snapshot);
+            return snapshots.Prepare(snapshot, local);
         }
         catch (SnapshotSourceException e)
         {
             try
             {
-                snapshots.Discard(null, snapshot.Metadata);
+                snapshots.Discard(null, snapshot.Metadata, local);
             }
             catch (Exception cleanup)
             {
@@ -308,9 +327,22 @@ public sealed class FileLogStore : ILogStore, IDisposable
         }
     }
 
+    private void Discard(PreparedSnapshot prepared)
+    {
+        try
+        {
+            snapshots.Discard(prepared, prepared.Metadata, local: true);
+        }
+        catch (Exception e)
+        {
+            throw Fail(e);
+        }
+    }
+
     private StorageFailedException Fail(Exception failure)
     {
-        Failure ??= failure;
+        // The first failure wins; PrepareSnapshot may fail on another thread than the log's writes.
+        Interlocked.CompareExchange(ref this.failure, failure, null);
         return new StorageFailedException(
             $"The log store in {Directory} failed and stopped accepting writes (fail-stop): {failure.Message} What is on disk is no longer known; "
             + "the node must stop voting. Restart it so that recovery runs; if the disk is failing or full, fix that first.",

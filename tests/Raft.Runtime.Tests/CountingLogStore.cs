@@ -5,7 +5,8 @@ namespace Raft.Runtime.Tests;
 
 /// <summary>
 /// A <see cref="MemoryLogStore"/> that counts its durable writes and, like a real disk, takes a little time for each
-/// (<see cref="WriteLatency"/>, the fsync), so that commands arriving meanwhile can share the next write.
+/// (<see cref="WriteLatency"/>, the fsync), so that commands arriving meanwhile can share the next write. Snapshot
+/// preparation can be held, as a slow disk would hold it (<see cref="HoldSnapshotPreparation"/>).
 /// </summary>
 internal sealed class CountingLogStore(TimeSpan writeLatency) : ILogStore
 {
@@ -13,6 +14,8 @@ internal sealed class CountingLogStore(TimeSpan writeLatency) : ILogStore
     private long saves;
     private long appends;
     private long appendedEntries;
+    private readonly ManualResetEventSlim preparationOpen = new(initialState: true);
+    private readonly TaskCompletionSource preparationStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public TimeSpan WriteLatency { get; } = writeLatency;
 
@@ -58,6 +61,20 @@ internal sealed class CountingLogStore(TimeSpan writeLatency) : ILogStore
     public void InstallSnapshot(Snapshot snapshot) => inner.InstallSnapshot(snapshot);
 
     public void SaveSnapshot(Snapshot snapshot) => inner.SaveSnapshot(snapshot);
+
+    /// <summary>Completes when a snapshot preparation first starts.</summary>
+    public Task SnapshotPreparationStarted => preparationStarted.Task;
+
+    public void HoldSnapshotPreparation() => preparationOpen.Reset();
+
+    public void ReleaseSnapshotPreparation() => preparationOpen.Set();
+
+    public Snapshot PrepareSnapshot(Snapshot snapshot)
+    {
+        preparationStarted.TrySetResult();
+        preparationOpen.Wait();
+        return snapshot;
+    }
 
     public void Compact(ulong index) => inner.Compact(index);
 }

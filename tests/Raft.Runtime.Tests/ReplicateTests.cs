@@ -40,6 +40,47 @@ public sealed class ReplicateTests
     }
 
     [Fact]
+    public async Task The_leader_keeps_committing_applying_and_reading_while_its_store_is_still_writing_a_snapshot()
+    {
+        await using var cluster = HostCluster.Start(options: new HostClusterOptions
+        {
+            SnapshotInterval = 20,
+            StoreFactory = (_, _) => new CountingLogStore(TimeSpan.Zero),
+        });
+        var leader = await cluster.WaitForLeaderAsync();
+        var store = Assert.IsType<CountingLogStore>(leader.Store);
+
+        // The snapshot taken at index 20 is being written to disk (held here, as a slow disk would hold it).
+        store.HoldSnapshotPreparation();
+        try
+        {
+            var written = 0;
+            while (!store.SnapshotPreparationStarted.IsCompleted)
+            {
+                await leader.Host.ReplicateAsync(Encoding.UTF8.GetBytes($"w{written++}")).WaitAsync(TimeSpan.FromSeconds(10));
+            }
+
+            // Neither the loop nor the applier waits for the snapshot's data: writes go on committing and being applied,
+            // and reads go on being served.
+            for (var i = 0; i < 50; i++)
+            {
+                await leader.Host.ReplicateAsync(Encoding.UTF8.GetBytes($"during{i}")).WaitAsync(TimeSpan.FromSeconds(10));
+            }
+
+            await leader.Host.ProposeAsync("applied-during"u8.ToArray()).WaitAsync(TimeSpan.FromSeconds(10));
+            await leader.Host.ReadBarrierAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.True(leader.StateMachine.Contains("during49"));
+            Assert.Equal(0UL, leader.Host.Status.SnapshotIndex);
+        }
+        finally
+        {
+            store.ReleaseSnapshotPreparation();
+        }
+
+        await Eventually.HoldsAsync(() => leader.Host.Status.SnapshotIndex >= 20, "the snapshot was saved once its data was written");
+    }
+
+    [Fact]
     public async Task Replicated_and_proposed_writes_in_one_batch_each_complete_and_are_applied_once_in_order()
     {
         await using var cluster = HostCluster.Start();

@@ -315,6 +315,58 @@ public sealed class FileLogStoreTests
     }
 
     [Fact]
+    public void PreparedSnapshotIsInvisibleUntilSavedAndSurvivesReopenOnceSaved()
+    {
+        var expected = Snapshot(30, 1, 5000);
+        using (var store = Open(fileSystem))
+        {
+            store.Save(null, Entries(1, 40, 1));
+            var prepared = store.PrepareSnapshot(expected);
+
+            Assert.Equal(0UL, store.GetSnapshot().Metadata.Index);
+            Assert.Equal(ReadSnapshotData(expected.Source), ReadSnapshotData(prepared.Source));
+
+            store.SaveSnapshot(prepared);
+
+            Assert.Equal(30UL, store.GetSnapshot().Metadata.Index);
+            Assert.Empty(SnapshotTemporaryFiles());
+        }
+
+        using var reopened = Open(fileSystem);
+        Assert.Equal(30UL, reopened.GetSnapshot().Metadata.Index);
+        Assert.Equal(ReadSnapshotData(expected.Source), ReadSnapshotData(reopened.GetSnapshot().Source));
+    }
+
+    [Fact]
+    public void PreparedSnapshotNeverSavedIsRemovedOnOpen()
+    {
+        using (var store = Open(fileSystem))
+        {
+            store.Save(null, Entries(1, 40, 1));
+            store.PrepareSnapshot(Snapshot(30, 1, 5000));
+            Assert.NotEmpty(SnapshotTemporaryFiles());
+        }
+
+        using var reopened = Open(fileSystem);
+        Assert.Equal(0UL, reopened.GetSnapshot().Metadata.Index);
+        Assert.Empty(SnapshotTemporaryFiles());
+    }
+
+    [Fact]
+    public void PreparedSnapshotOvertakenByANewerOneIsDiscardedWhenSaved()
+    {
+        using var store = Open(fileSystem);
+        store.Save(null, Entries(1, 40, 1));
+        var older = store.PrepareSnapshot(Snapshot(20, 1, 3000));
+        store.SaveSnapshot(Snapshot(30, 1, 3000));
+
+        store.SaveSnapshot(older);
+
+        Assert.Equal(30UL, store.GetSnapshot().Metadata.Index);
+        Assert.Empty(SnapshotTemporaryFiles());
+    }
+
+    [Fact]
     public void RestartTreatsEntriesCoveredByTheSnapshotAsCompacted()
     {
         using (var store = Open(fileSystem))
@@ -568,4 +620,7 @@ public sealed class FileLogStoreTests
             public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         }
     }
+
+    private string[] SnapshotTemporaryFiles() =>
+        fileSystem.GetFileNames(Path.Combine(Root, "snap")).Where(name => name.EndsWith(".tmp", StringComparison.Ordinal)).ToArray();
 }

@@ -46,6 +46,15 @@ public interface ILogStore
     /// <summary>Durably records a snapshot the local state machine took at an applied index; the log is not changed.</summary>
     void SaveSnapshot(Snapshot snapshot);
 
+    /// <summary>
+    /// Does the costly part of <see cref="SaveSnapshot"/>, writing the snapshot's data durably, on the calling thread, which
+    /// need not be the one that writes the log (calls to this method must not overlap one another): the thread that owns
+    /// the log then only publishes the result with <see cref="SaveSnapshot"/>, so that a large snapshot does not hold up
+    /// heartbeats. Nothing is visible until then; a result never saved is cleaned up by the store. By default the snapshot
+    /// is returned as it is and <see cref="SaveSnapshot"/> does all the work.
+    /// </summary>
+    Snapshot PrepareSnapshot(Snapshot snapshot) => snapshot;
+
     /// <summary>Drops entries up to and including <paramref name="index"/>, which must be covered by the saved snapshot.</summary>
     void Compact(ulong index);
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Raft.Core;
+using Raft.Core.Storage;
 using Raft.Storage.IO;
 
 namespace Raft.Storage.Snapshots;
@@ -52,12 +53,16 @@ internal sealed class SnapshotStore
         return store;
     }
 
-    /// <summary>Writes the snapshot to a temporary file and syncs it; nothing is visible until <see cref="Publish"/>.</summary>
+    /// <summary>
+    /// Writes the snapshot to a temporary file and syncs it; nothing is visible until <see cref="Publish"/>. A local snapshot
+    /// (taken by this node's state machine, possibly prepared on another thread) and one received from the leader use
+    /// different temporary files, so that the two can never write the same file at once.
+    /// </summary>
     /// <exception cref="SnapshotSourceException">Reading <paramref name="snapshot"/>'s source failed or gave the wrong length.</exception>
-    public PreparedSnapshot Prepare(Snapshot snapshot)
+    public PreparedSnapshot Prepare(Snapshot snapshot, bool local)
     {
         var path = Path.Combine(directory, SnapshotFile.FileName(snapshot.Metadata));
-        var temporary = path + TemporaryExtension;
+        var temporary = TemporaryPath(snapshot.Metadata, local);
         if (fileSystem.FileExists(temporary))
         {
             fileSystem.DeleteFile(temporary);
@@ -113,6 +118,10 @@ internal sealed class SnapshotStore
         }
     }
 
+    /// <summary>The data of a prepared snapshot, read from its temporary file (valid until it is published or discarded).</summary>
+    public ISnapshotSource ReadPrepared(PreparedSnapshot prepared) =>
+        new FileSnapshotSource(fileSystem, prepared.TemporaryPath, prepared.DataOffset, prepared.DataLength, prepared.DataChecksum, dataDirectory);
+
     /// <summary>Renames a prepared snapshot into place, durably; it becomes <see cref="Current"/> and older ones beyond the retention are deleted.</summary>
     public void Publish(PreparedSnapshot prepared)
     {
@@ -136,9 +145,9 @@ internal sealed class SnapshotStore
     }
 
     /// <summary>Removes the temporary file of a snapshot that will not be published.</summary>
-    public void Discard(PreparedSnapshot? prepared, SnapshotMetadata metadata)
+    public void Discard(PreparedSnapshot? prepared, SnapshotMetadata metadata, bool local)
     {
-        var temporary = prepared?.TemporaryPath ?? Path.Combine(directory, SnapshotFile.FileName(metadata)) + TemporaryExtension;
+        var temporary = prepared?.TemporaryPath ?? TemporaryPath(metadata, local);
         if (fileSystem.FileExists(temporary))
         {
             fileSystem.DeleteFile(temporary);
@@ -157,6 +166,9 @@ internal sealed class SnapshotStore
             throw new SnapshotSourceException(e);
         }
     }
+
+    private string TemporaryPath(SnapshotMetadata metadata, bool local) =>
+        Path.Combine(directory, SnapshotFile.FileName(metadata)) + (local ? ".local" : string.Empty) + TemporaryExtension;
 
     private void SyncDirectory()
     {
