@@ -25,6 +25,7 @@
 #   BASELINE_ENV="..."          extra environment for the baseline's processes only (after SERVER_ENV): with BASELINE set
 #                               to this build, an A/B of a runtime setting
 #   NO_BUILD=1                  skip the Release build
+#   KEEP=1                      keep the temporary directory (server logs, data, raw results) after a successful run
 #   OUT=path.md                 where to write the table (default bench/results/cluster-<date>.md)
 #
 # Ours: ports 8080-8082 (HTTP) and 9080-9082 (peers). etcd (Debian package etcd-server, installed if missing): client
@@ -75,6 +76,8 @@ cleanup() {
   if [ ${#started_pids[@]} -gt 0 ]; then stop_pids "${started_pids[@]}"; fi
   if [ "$status" -ne 0 ]; then
     log "failed (exit $status); server logs kept in $work"
+  elif [ -n "${KEEP:-}" ]; then
+    log "server logs, data and raw results kept in $work"
   else
     rm -rf "$work"
   fi
