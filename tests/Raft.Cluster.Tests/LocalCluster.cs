@@ -201,6 +201,15 @@ internal sealed class LocalCluster : IDisposable
         {
         }
 
+        // The shared parent goes too once the last cluster is gone (another test's cluster may still be in it).
+        try
+        {
+            Directory.Delete(Path.GetDirectoryName(root)!);
+        }
+        catch (IOException)
+        {
+        }
+
         if (errors.Count > 0)
         {
             throw new AggregateException("Some server processes could not be killed.", errors);
