@@ -211,7 +211,7 @@ public sealed class RaftHost : IAsyncDisposable
         }
 
         FailPendingReads(RaftFailureReason.ShuttingDown, "The node is shutting down.");
-        FailCommitWaiters(ulong.MaxValue, RaftFailureReason.ShuttingDown, "The node stopped before the write was committed; its outcome is unknown.");
+        FailCommitWaiters(ulong.MaxValue, new RaftRequestException(RaftFailureReason.ShuttingDown, "The node stopped before the write was committed; its outcome is unknown."));
         inputs.Dispose();
         applyQueue.Dispose();
         stopping.Dispose();
@@ -287,7 +287,7 @@ public sealed class RaftHost : IAsyncDisposable
             failure = e;
             logger.LogCritical(e, "Node {Node} stopped: {Message}. It no longer votes or serves; restart it once the cause is fixed.", options.NodeName(node.Id), e.Message);
             FailPendingReads(RaftFailureReason.StorageFailed, $"The node stopped: {e.Message}");
-            FailCommitWaiters(ulong.MaxValue, RaftFailureReason.StorageFailed, $"The node stopped: {e.Message}");
+            FailCommitWaiters(ulong.MaxValue, new RaftRequestException(RaftFailureReason.StorageFailed, $"The node stopped: {e.Message}"));
             foreach (var write in batch)
             {
                 write.Completion.TrySetException(new RaftRequestException(RaftFailureReason.StorageFailed, $"The node stopped: {e.Message}"));
@@ -455,7 +455,7 @@ public sealed class RaftHost : IAsyncDisposable
         if (ready.Snapshot is { } installed)
         {
             PostApply(new ApplyWork.Install(installed));
-            FailCommitWaiters(installed.Metadata.Index, RaftFailureReason.Timeout, "The node installed a snapshot past this write; its outcome is unknown.");
+            FailCommitWaiters(installed.Metadata.Index, PassedBySnapshot());
         }
 
         if (ready.ReadStates.Count > 0)
@@ -483,27 +483,38 @@ public sealed class RaftHost : IAsyncDisposable
             {
                 // Every Ready answers the waiters up to its last committed entry, and a write is proposed above the commit
                 // index: a lower one was passed over by a snapshot.
-                waiter.Write.Completion.TrySetException(new RaftRequestException(RaftFailureReason.Timeout, "The node installed a snapshot past this write; its outcome is unknown."));
-            }
-            else if (committed[(int)(index - first)].Term == waiter.Term)
-            {
-                Counters.CommitObserved?.Invoke(time.GetElapsedTime(waiter.Write.StartedAt));
-                waiter.Write.Completion.TrySetResult(null);
+                waiter.Write.Completion.TrySetException(PassedBySnapshot());
             }
             else
             {
-                // Another entry is committed at this index, for good: this write can never take effect.
-                waiter.Write.Completion.TrySetException(new RaftRequestException(RaftFailureReason.NotCommitted, "Leadership changed before the write committed; it did not take effect."));
+                Complete(waiter.Write, waiter.Term, committed[(int)(index - first)].Term, null);
             }
         }
     }
 
-    private void FailCommitWaiters(ulong upTo, RaftFailureReason reason, string message)
+    // A write proposed in `proposedTerm` takes effect only if the entry committed at its index is from that term; another
+    // entry committed there is there for good, and the write can never take effect.
+    private void Complete(PendingWrite write, ulong proposedTerm, ulong committedTerm, object? result)
     {
-        while (commitWaiters.TryPeek(out var waiter, out var index) && index <= upTo)
+        if (committedTerm == proposedTerm)
         {
-            commitWaiters.Dequeue();
-            waiter.Write.Completion.TrySetException(new RaftRequestException(reason, message));
+            Counters.CommitObserved?.Invoke(time.GetElapsedTime(write.StartedAt));
+            write.Completion.TrySetResult(result);
+        }
+        else
+        {
+            write.Completion.TrySetException(new RaftRequestException(RaftFailureReason.NotCommitted, "Leadership changed before the write committed; it did not take effect."));
+        }
+    }
+
+    private static RaftRequestException PassedBySnapshot() =>
+        new(RaftFailureReason.Timeout, "The node installed a snapshot past this write; its outcome is unknown.");
+
+    private void FailCommitWaiters(ulong upTo, RaftRequestException failure)
+    {
+        while (commitWaiters.TryPeek(out _, out var index) && index <= upTo)
+        {
+            commitWaiters.Dequeue().Write.Completion.TrySetException(failure);
         }
     }
 
@@ -714,15 +725,7 @@ public sealed class RaftHost : IAsyncDisposable
             lastTerm = entry.Term;
             if (writes.Remove(entry.Index, out var pending))
             {
-                if (pending.Term == entry.Term)
-                {
-                    Counters.CommitObserved?.Invoke(time.GetElapsedTime(pending.Write.StartedAt));
-                    pending.Write.Completion.TrySetResult(result);
-                }
-                else
-                {
-                    pending.Write.Completion.TrySetException(new RaftRequestException(RaftFailureReason.NotCommitted, "Leadership changed before the write committed; it did not take effect."));
-                }
+                Complete(pending.Write, pending.Term, entry.Term, result);
             }
         }
 
@@ -745,7 +748,7 @@ public sealed class RaftHost : IAsyncDisposable
             }
 
             writes.Remove(index);
-            pending.Write.Completion.TrySetException(new RaftRequestException(RaftFailureReason.Timeout, "The node installed a snapshot past this write; its outcome is unknown."));
+            pending.Write.Completion.TrySetException(PassedBySnapshot());
         }
     }
 
@@ -789,8 +792,7 @@ public sealed class RaftHost : IAsyncDisposable
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            logger.LogError(e, "Node {Node}: snapshot at index {Index} failed: {Message}", options.NodeName(node.Id), index, e.Message);
-            File.Delete(path);
+            AbandonSnapshot(index, path, e);
             return;
         }
 
@@ -813,7 +815,19 @@ public sealed class RaftHost : IAsyncDisposable
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            logger.LogError(e, "Node {Node}: snapshot at index {Index} failed: {Message}", options.NodeName(node.Id), metadata.Index, e.Message);
+            AbandonSnapshot(metadata.Index, path, e);
+            return;
+        }
+
+        AbandonSnapshot(metadata.Index, path, null); // the loop has stopped
+    }
+
+    // The next interval takes another snapshot; a failed store stops the loop at its next write.
+    private void AbandonSnapshot(ulong index, string path, Exception? error)
+    {
+        if (error is not null)
+        {
+            logger.LogError(error, "Node {Node}: snapshot at index {Index} failed: {Message}", options.NodeName(node.Id), index, error.Message);
         }
 
         File.Delete(path);

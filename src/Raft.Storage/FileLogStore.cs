@@ -177,11 +177,13 @@ public sealed class FileLogStore : ILogStore, IDisposable
         ArgumentNullException.ThrowIfNull(snapshot);
         CheckWritable();
         var metadata = snapshot.Metadata;
+        // Written ahead by PrepareSnapshot on this store, or still to be written here.
+        var ahead = snapshot.Source is PreparedSnapshotSource source && source.Store == this ? source.Prepared : null;
         if (metadata.Index <= snapshots.Current.Metadata.Index)
         {
-            if (snapshot.Source is PreparedSnapshotSource stale && stale.Store == this)
+            if (ahead is not null)
             {
-                Discard(stale.Prepared);
+                Discard(ahead);
             }
 
             return;
@@ -197,7 +199,7 @@ public sealed class FileLogStore : ILogStore, IDisposable
             throw new ArgumentException($"The snapshot says entry {metadata.Index} has term {metadata.Term}, but the log has term {log.Term(metadata.Index)}.", nameof(snapshot));
         }
 
-        var prepared = snapshot.Source is PreparedSnapshotSource ahead && ahead.Store == this ? ahead.Prepared : PrepareSnapshotFile(snapshot, local: true);
+        var prepared = ahead ?? PrepareSnapshotFile(snapshot, local: true);
         try
         {
             snapshots.Publish(prepared);
